@@ -1,8 +1,12 @@
 # Warning and sanitizer flags shared by every target of the project.
+# Warnings (and -Werror) apply only inside this build ($<BUILD_INTERFACE:...>): a project that
+# consumes an installed OTP++ through find_package(otp) does not inherit them. Sanitizer flags do
+# propagate, since code linked against a sanitized OTP++ must be built with the same sanitizer.
 add_library(otp_build_flags INTERFACE)
-target_compile_options(otp_build_flags INTERFACE -Wall -Wextra -Wpedantic -Wno-missing-field-initializers)
+target_compile_options(otp_build_flags INTERFACE
+  $<BUILD_INTERFACE:-Wall -Wextra -Wpedantic -Wno-missing-field-initializers>)
 if(OTP_WERROR)
-  target_compile_options(otp_build_flags INTERFACE -Werror)
+  target_compile_options(otp_build_flags INTERFACE $<BUILD_INTERFACE:-Werror>)
 endif()
 if(OTP_SANITIZE)
   string(REPLACE ";" "," _otp_san "${OTP_SANITIZE}")
@@ -14,6 +18,7 @@ if(OTP_SANITIZE)
     target_compile_definitions(otp_build_flags INTERFACE OTP_ASAN_FIBERS=1)
   endif()
   if("${OTP_SANITIZE}" MATCHES "thread")
+    # Fibers are announced to TSan (__tsan_create_fiber/__tsan_switch_to_fiber) when this is set.
     target_compile_definitions(otp_build_flags INTERFACE OTP_TSAN_FIBERS=1)
   endif()
 endif()
