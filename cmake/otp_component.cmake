@@ -32,8 +32,9 @@ endfunction()
 
 # otp_add_test_dir(<dir> LABEL <label> DEPS <targets...>): one gtest binary per layer directory
 # (tests/<dir>/*_test.cpp, named <dir>_tests), each test case registered with CTest through
-# gtest_discover_tests. Discovery runs when ctest starts (PRE_TEST), not at build time, so
-# that a sanitizer binary is only ever executed under the environment the test run sets up.
+# gtest_discover_tests as "<dir>.<Suite>.<Test>" (one layer: ctest --preset dev -R '^term\.').
+# Discovery runs when ctest starts (PRE_TEST), not at build time, so that a sanitizer binary is
+# only ever executed under the environment the test run sets up.
 function(otp_add_test_dir DIR)
   cmake_parse_arguments(T "" "LABEL" "DEPS" ${ARGN})
   file(GLOB _sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${DIR}/*_test.cpp)
@@ -45,6 +46,7 @@ function(otp_add_test_dir DIR)
   target_include_directories(${_name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(${_name} PRIVATE ${T_DEPS} GTest::gmock GTest::gtest GTest::gtest_main otp_build_flags)
   gtest_discover_tests(${_name}
+    TEST_PREFIX "${DIR}."
     DISCOVERY_MODE PRE_TEST
     DISCOVERY_TIMEOUT 120
     PROPERTIES LABELS "${T_LABEL}" TIMEOUT 600)
