@@ -92,7 +92,8 @@ probe_sanitizer() {  # $1 = -fsanitize value
 
 # ---- one build ----------------------------------------------------------------------------------
 run_preset() {
-  local p=$1 t0=$SECONDS log="$ROOT/build/$p-ctest.log"
+  local p=$1 t0=$SECONDS
+  local log="$ROOT/build/$p-ctest.log"
   banner "$p: configure"
   if ! cmake --preset "$p"; then
     note "$p: configure FAILED"; total_failed=$((total_failed + 1)); return
