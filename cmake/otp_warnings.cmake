@@ -12,6 +12,13 @@ if(OTP_SANITIZE)
   string(REPLACE ";" "," _otp_san "${OTP_SANITIZE}")
   target_compile_options(otp_build_flags INTERFACE -fsanitize=${_otp_san} -fno-omit-frame-pointer -fno-sanitize-recover=all)
   target_link_options(otp_build_flags INTERFACE -fsanitize=${_otp_san})
+  # GCC 12's flow-sensitive warnings have known false positives on sanitizer-instrumented code
+  # (the GCC manual says so for -Wmaybe-uninitialized); they stay visible but are not fatal
+  # here: the release build (-O2, -Werror) is the one that must be warnings-clean. -Wtsan
+  # ("atomic_thread_fence is not supported with -fsanitize=thread") is reported but not fatal.
+  target_compile_options(otp_build_flags INTERFACE $<BUILD_INTERFACE:
+    -Wno-error=maybe-uninitialized -Wno-error=stringop-overflow -Wno-error=stringop-overread
+    -Wno-error=array-bounds -Wno-error=null-dereference $<$<STREQUAL:${OTP_SANITIZE},thread>:-Wno-error=tsan>>)
   if("${OTP_SANITIZE}" MATCHES "address")
     # Fiber switches confuse ASan's stack bookkeeping unless the switch is announced;
     # src/runtime/fiber.cpp does so when this macro is set.
