@@ -1,0 +1,67 @@
+// Ordering of pids, ports and refs, and the process-wide local node setting.
+//
+// erts compares two pids of the same node by serial, then number; pids of different nodes by node
+// name. Refs compare by node, then by their id words from the most significant one. Creation is
+// only a tie-breaker here, so that the order stays total and agrees with ==.
+
+#include <algorithm>
+#include <atomic>
+
+#include <otp/term/identifiers.hpp>
+
+namespace otp {
+namespace {
+
+// Name index and creation packed into one word so that readers never see a torn pair.
+std::atomic<uint64_t> local_node_word{uint64_t(atoms::nonode_nohost.index()) << 32};
+
+template <class T>
+std::strong_ordering cmp(const T& a, const T& b) noexcept {
+  return a <=> b;
+}
+
+}  // namespace
+
+local_node_info local_node() noexcept {
+  const uint64_t w = local_node_word.load(std::memory_order_acquire);
+  return {atom::from_index(uint32_t(w >> 32)), uint32_t(w)};
+}
+
+void set_local_node(atom name, uint32_t creation) noexcept {
+  local_node_word.store(uint64_t(name.index()) << 32 | creation, std::memory_order_release);
+}
+
+std::strong_ordering operator<=>(const pid& a, const pid& b) noexcept {
+  if (a.node != b.node) return cmp(a.node, b.node);
+  if (a.serial != b.serial) return cmp(a.serial, b.serial);
+  if (a.id != b.id) return cmp(a.id, b.id);
+  return cmp(a.creation, b.creation);
+}
+
+std::strong_ordering operator<=>(const port& a, const port& b) noexcept {
+  if (a.node != b.node) return cmp(a.node, b.node);
+  if (a.id != b.id) return cmp(a.id, b.id);
+  return cmp(a.creation, b.creation);
+}
+
+bool operator==(const ref& a, const ref& b) noexcept {
+  if (a.node != b.node || a.creation != b.creation || a.len != b.len) return false;
+  for (uint8_t i = 0; i < a.len && i < ref::max_words; ++i)
+    if (a.ids[i] != b.ids[i]) return false;
+  return true;
+}
+
+std::strong_ordering operator<=>(const ref& a, const ref& b) noexcept {
+  if (a.node != b.node) return cmp(a.node, b.node);
+  // A shorter ref has implicit zero high words, as when erts compares refs of different lengths.
+  const uint8_t n = std::max(a.len, b.len);
+  for (int i = std::min<int>(n, ref::max_words) - 1; i >= 0; --i) {
+    const uint32_t x = i < a.len ? a.ids[i] : 0;
+    const uint32_t y = i < b.len ? b.ids[i] : 0;
+    if (x != y) return cmp(x, y);
+  }
+  if (a.len != b.len) return cmp(a.len, b.len);
+  return cmp(a.creation, b.creation);
+}
+
+}  // namespace otp

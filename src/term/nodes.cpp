@@ -1,0 +1,124 @@
+// Allocation and destruction of heap nodes.
+//
+// Destruction never recurses: a list of ten million cells, or a deeply nested tuple, must be
+// freeable from a 64 KiB fiber stack. A node's children are released by hand; those whose count
+// drops to zero go on a worklist that the loop drains.
+
+#include <new>
+#include <vector>
+
+#include "term/nodes.hpp"
+
+namespace otp::detail {
+namespace {
+
+using worklist = std::vector<heap_node*>;
+
+// Gives up `child`'s reference without running ~term (which could recurse): the reference is
+// moved into storage that is never destroyed, leaving `child` as [].
+void drop(term& child, worklist& work) noexcept {
+  if (!child.is_boxed()) return;
+  heap_node* n = child.node();
+  alignas(term) unsigned char sink[sizeof(term)];
+  ::new (sink) term(std::move(child));
+  if (n->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) work.push_back(n);
+}
+
+void drop_node(heap_node* n, worklist& work) noexcept {
+  if (n->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) work.push_back(n);
+}
+
+// Frees one node; children that die are appended to `work`.
+void free_one(heap_node* n, worklist& work) noexcept {
+  switch (n->kind) {
+    case node_kind::tuple: {
+      auto* t = static_cast<tuple_node*>(n);
+      for (std::size_t i = 0; i < t->arity; ++i) drop(t->elements()[i], work);
+      // Elements are now all [] (trivial to destroy), so skipping their destructors is fine.
+      t->~tuple_node();
+      ::operator delete(t, std::align_val_t(alignof(tuple_node)));
+      return;
+    }
+    case node_kind::binary: {
+      auto* b = static_cast<binary_node*>(n);
+      b->~binary_node();
+      ::operator delete(b, std::align_val_t(alignof(binary_node)));
+      return;
+    }
+    case node_kind::cons: {
+      auto* c = static_cast<cons_node*>(n);
+      drop(c->head, work);
+      drop(c->tail, work);
+      delete c;
+      return;
+    }
+    case node_kind::map: {
+      auto* m = static_cast<map_node*>(n);
+      for (auto& [k, v] : m->entries) {
+        drop(k, work);
+        drop(v, work);
+      }
+      delete m;
+      return;
+    }
+    case node_kind::sub_binary: {
+      auto* s = static_cast<sub_binary_node*>(n);
+      drop_node(s->parent, work);
+      delete s;
+      return;
+    }
+    case node_kind::bignum:
+      delete static_cast<bignum_node*>(n);
+      return;
+    case node_kind::float_:
+      delete static_cast<float_node*>(n);
+      return;
+    case node_kind::pid:
+      delete static_cast<pid_node*>(n);
+      return;
+    case node_kind::port:
+      delete static_cast<port_node*>(n);
+      return;
+    case node_kind::ref:
+      delete static_cast<ref_node*>(n);
+      return;
+    case node_kind::export_fun:
+      delete static_cast<export_fun_node*>(n);
+      return;
+    case node_kind::closure:
+      delete static_cast<closure_node*>(n);
+      return;
+    case node_kind::opaque:
+      delete static_cast<opaque_node*>(n);
+      return;
+  }
+}
+
+}  // namespace
+
+void destroy_node(heap_node* node) noexcept {
+  worklist work;
+  work.push_back(node);
+  while (!work.empty()) {
+    heap_node* n = work.back();
+    work.pop_back();
+    free_one(n, work);
+  }
+}
+
+tuple_node* new_tuple_node(std::size_t arity) {
+  void* mem =
+      ::operator new(sizeof(tuple_node) + arity * sizeof(term), std::align_val_t(alignof(tuple_node)));
+  auto* t = ::new (mem) tuple_node(arity);
+  for (std::size_t i = 0; i < arity; ++i) ::new (t->elements() + i) term();
+  return t;
+}
+
+binary_node* new_binary_node(std::size_t size, uint8_t unused_bits) {
+  void* mem = ::operator new(sizeof(binary_node) + size, std::align_val_t(alignof(binary_node)));
+  auto* b = ::new (mem) binary_node(size);
+  b->small = size == 0 ? 0 : uint8_t(unused_bits & 7);
+  return b;
+}
+
+}  // namespace otp::detail
