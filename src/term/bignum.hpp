@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include <otp/term/term.hpp>
 
@@ -20,6 +21,9 @@ struct int_view {
 };
 /// Fills `out` with `integer`'s sign and magnitude (valid while both are alive).
 void view_integer(const term& integer, int_view& out) noexcept;
+
+/// limbs = limbs * mul + add (little-endian base-2^32 magnitude), in place.
+void limbs_mul_add(std::vector<uint32_t>& limbs, uint32_t mul, uint32_t add);
 
 /// <0, 0, >0 comparing two integer terms.
 int compare_integers(const term& a, const term& b) noexcept;

@@ -35,8 +35,9 @@ int compare_magnitudes(std::span<const uint32_t> a, std::span<const uint32_t> b)
   return 0;
 }
 
-// l = l * mul + add, in place.
-void mul_add(limbs_t& l, uint32_t mul, uint32_t add) {
+}  // namespace
+
+void limbs_mul_add(limbs_t& l, uint32_t mul, uint32_t add) {
   uint64_t carry = add;
   for (uint32_t& limb : l) {
     const uint64_t v = uint64_t(limb) * mul + carry;
@@ -45,6 +46,8 @@ void mul_add(limbs_t& l, uint32_t mul, uint32_t add) {
   }
   if (carry) l.push_back(uint32_t(carry));
 }
+
+namespace {
 
 // l = l / div, in place; returns the remainder.
 uint32_t div_small(limbs_t& l, uint32_t div) {
@@ -196,7 +199,7 @@ term integer_from_string(std::string_view text) {
       chunk = chunk * 10 + uint32_t(c - '0');
       scale *= 10;
     }
-    detail::mul_add(limbs, scale, chunk);
+    detail::limbs_mul_add(limbs, scale, chunk);
     digits.remove_prefix(n);
   }
   return detail::make_integer(negative, std::move(limbs));
