@@ -1,0 +1,36 @@
+#pragma once
+// otp::remote_route — the path for signals to processes on other nodes.
+//
+// The runtime never knows how other nodes are reached: when a send, link, monitor or exit targets a
+// pid (or {Name, Node}) whose node is not the local one, it hands the signal to the node's
+// remote_route. The distribution layer implements this interface and the node main installs it
+// (node::set_remote_route). Signals coming in from other nodes enter through node::deliver_*.
+//
+// Without a route, signals to other nodes behave as they do towards an unreachable node in Erlang:
+// messages are dropped, links and monitors fire at once with reason `noconnection`.
+//
+// Thread safety: called concurrently from every scheduler thread; implementations must be
+// thread-safe and must not block for long (queue the work).
+
+#include <otp/term/term.hpp>
+
+namespace otp {
+
+class remote_route {
+ public:
+  virtual ~remote_route() = default;
+
+  /// Returns false if `node` cannot be reached (the caller then applies `noconnection` rules).
+  virtual bool send(const pid& from, const pid& to, const term& message) = 0;
+  virtual bool send_named(const pid& from, atom name, atom node, const term& message) = 0;
+  virtual bool link(const pid& from, const pid& to) = 0;
+  virtual bool unlink(const pid& from, const pid& to) = 0;
+  /// An exit signal; `from_link` tells a link's exit apart from exit/2.
+  virtual bool exit(const pid& from, const pid& to, const term& reason, bool from_link) = 0;
+  /// A monitor by pid, or by registered name on `node` when `name` is not empty.
+  virtual bool monitor(const pid& from, const pid& to, const ref& monitor_ref) = 0;
+  virtual bool monitor_named(const pid& from, atom name, atom node, const ref& monitor_ref) = 0;
+  virtual bool demonitor(const pid& from, const pid& to, const ref& monitor_ref) = 0;
+};
+
+}  // namespace otp

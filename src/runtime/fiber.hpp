@@ -1,0 +1,47 @@
+#pragma once
+// Fibers: guard-paged mmap stacks and the context switch between them (Boost.Context fcontext).
+//
+// A fiber is a stack plus the saved context of whatever runs on it while it is suspended. The
+// scheduler's loop runs on fibers, never on a thread's own stack, because a process that blocks
+// keeps the fiber it blocked on and may later resume on another scheduler thread.
+//
+// Sanitizers must be told about every switch (ASan tracks the current stack's bounds, TSan keeps a
+// per-fiber state); jump() does so when built with OTP_ASAN_FIBERS / OTP_TSAN_FIBERS.
+
+#include <boost/context/detail/fcontext.hpp>
+#include <cstddef>
+#include <vector>
+
+namespace otp::detail {
+
+using boost::context::detail::fcontext_t;
+using boost::context::detail::transfer_t;
+
+struct fiber {
+  fcontext_t ctx = nullptr;  // valid while suspended
+  void* mapping = nullptr;   // mmap base, guard page included; nullptr for a thread's own stack
+  std::size_t mapping_size = 0;
+  void* stack_bottom = nullptr;  // lowest usable address (for ASan)
+  std::size_t stack_size = 0;
+  void* tsan_fiber = nullptr;
+};
+
+/// Creates a fiber whose first switch-in calls `entry`. Throws std::bad_alloc when out of memory.
+fiber* fiber_create(std::size_t stack_size, void (*entry)(transfer_t));
+/// Frees a fiber that is not running; whatever was suspended on it is abandoned without unwinding,
+/// so only fibers parked in the scheduler loop (which holds nothing that needs destroying) may go.
+void fiber_destroy(fiber* f) noexcept;
+/// Describes the calling thread's own stack, so that fibers can switch back to it.
+void fiber_init_thread(fiber& native) noexcept;
+void fiber_release_thread(fiber& native) noexcept;
+
+/// Switches from the running fiber to `to`, handing it `data`; returns what the next switch back
+/// to this fiber hands over (its source context in .fctx).
+transfer_t jump(fiber& to, void* data) noexcept;
+/// Must be the first call in a fiber's entry function.
+void fiber_entered() noexcept;
+
+/// Pages of a fiber's stack currently backed by memory (resident), for process_info(memory).
+std::size_t fiber_resident_bytes(const fiber& f) noexcept;
+
+}  // namespace otp::detail

@@ -1,0 +1,84 @@
+#pragma once
+// Everything one node owns, and the runtime's internal operations on it.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <otp/runtime/node.hpp>
+
+#include "runtime/blocking_pool.hpp"
+#include "runtime/name_registry.hpp"
+#include "runtime/process_table.hpp"
+#include "runtime/scheduler.hpp"
+#include "runtime/timer_service.hpp"
+
+namespace otp::detail {
+
+struct node_state {
+  explicit node_state(node_options opts);
+
+  node_options options;
+  atom name;
+  uint32_t creation;
+  process_table table;
+  name_registry names;
+  std::vector<std::unique_ptr<scheduler>> schedulers;
+  timer_service timers;
+  blocking_pool blocking;
+  std::atomic<uint64_t> next_ref{1};
+  std::atomic<unsigned> next_home{0};
+
+  std::mutex route_mutex;
+  std::shared_ptr<remote_route> route;  // guarded by route_mutex; copied out to use
+
+  std::atomic<int> parked_schedulers{0};
+  std::atomic<bool> stopping_schedulers{false};
+  std::atomic<bool> stopped{false};
+  std::mutex live_mutex;
+  std::condition_variable live_cv;  // signalled when the last process exits
+
+  bool is_local(const pid& p) const noexcept { return p.node == name; }
+  pid make_pid(uint64_t number) const noexcept {
+    return pid{name, uint32_t(number), uint32_t(number >> 32), creation};
+  }
+  std::shared_ptr<remote_route> remote() {
+    std::lock_guard<std::mutex> lock(route_mutex);
+    return route;
+  }
+  /// Puts a runnable process on a run queue and wakes a parked scheduler to share the work.
+  void schedule(process* p) noexcept;
+  void wake_one() noexcept;
+};
+
+// ---- signal delivery (signals.cpp) -----------------------------------------------------------------
+/// Delivers `s` to `to` (taking ownership). A local target that does not exist, or a remote one
+/// that cannot be reached, gets Erlang's answer: a link gets an exit signal `noproc` (or
+/// `noconnection`), a monitor gets a DOWN; anything else is dropped.
+void deliver_signal(node_state& node, const pid& to, signal* s) noexcept;
+/// Pushes `s` into a live local process; false (ownership kept) if there is none.
+bool push_local(node_state& node, const pid& to, signal* s) noexcept;
+
+// ---- inside a process (process_ops.cpp) ------------------------------------------------------------
+/// The running process, or throws not_in_process.
+process& current_process();
+process* current_process_or_null() noexcept;
+/// Moves arrived signals out of the inbox and acts on them; may end the process (throws).
+void drain_signals(process& p);
+/// Blocks the running process until a signal arrives.
+void wait_for_signal(process& p);
+/// Counts one reduction; yields the scheduler when the budget is spent.
+void consume_reduction(process& p);
+/// Ends the process: notifies links and monitors, frees its slot and itself.
+void finish_process(process* p, term reason) noexcept;
+/// Runs a process that has no fiber of its own on the current fiber (first run, or an idle reactor).
+/// Returns true if the process is still alive (an idle reactor) and must be put to sleep.
+bool run_inline(process* p);
+/// Creates and starts a process on `node`.
+spawn_result spawn_process(node_state& node, process* parent, std::function<void()> body,
+                           std::unique_ptr<reactor> reactor_body, const spawn_options& options);
+ref new_ref(node_state& node) noexcept;
+
+}  // namespace otp::detail

@@ -1,0 +1,84 @@
+#pragma once
+// The process control block.
+//
+// Fields are grouped by who may touch them:
+//  * any thread: `in` (the inbox) and `state`, with the wake-up protocol of scheduler.hpp;
+//  * the scheduler that runs the process: `run_next`, `fib`, `home`;
+//  * the process itself only (it is the single consumer of its signals): everything else.
+// A process is freed by itself when it exits, after it has left the process table, so a sender that
+// holds the table slot's lock (process_table::with_process) always sees a live control block.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <otp/runtime/process.hpp>
+#include <otp/runtime/reactor.hpp>
+
+#include "runtime/signal.hpp"
+
+namespace otp::detail {
+
+struct fiber;
+struct node_state;
+
+enum class run_state : uint8_t { waiting, runnable, running };
+
+/// A monitor this process holds on another: who, and the name it was set up by (if any).
+struct monitor_target {
+  pid target;
+  term name;  // nil, or {Name, Node} for a monitor by registered name
+};
+
+/// Links and monitors, allocated on first use: most processes have none, and an idle process
+/// should cost as little as possible.
+struct process_relations {
+  std::unordered_set<pid> links;
+  std::unordered_map<ref, monitor_target> monitors;  // monitors this process holds
+  std::unordered_map<ref, pid> monitored_by;         // monitors held on this process
+};
+
+struct process {
+  process(node_state& n, uint64_t num) noexcept : node(&n), number(num) {}
+  process(const process&) = delete;
+
+  // ---- any thread ---------------------------------------------------------------------------------
+  inbox in;
+  std::atomic<run_state> state{run_state::runnable};
+
+  // ---- scheduler ------------------------------------------------------------------------------------
+  process* run_next = nullptr;  // intrusive run-queue link
+  fiber* fib = nullptr;         // the fiber it blocked on, while blocked
+  uint16_t home = 0;            // scheduler it last ran on
+
+  // ---- the process itself -------------------------------------------------------------------------
+  priority prio = priority::normal;
+  bool trap_exit = false;
+  bool started = false;
+  bool exiting = false;
+  bool timed_out = false;    // the armed receive timer fired
+  bool in_blocking = false;  // waiting for otp::blocking work: exit signals are deferred
+  int32_t reductions = 0;
+  node_state* node;
+  uint64_t number;           // pid number: slot in the process table plus generation
+  uint64_t receive_seq = 0;  // identifies the current receive's timer
+  uint64_t timer_id = 0;     // armed receive timer, 0 if none
+  message_queue mq;
+  signal* pending = nullptr;  // signals left unhandled when a signal ended the process
+  std::optional<term> deferred_exit;
+  std::function<void()> body;  // plain processes
+  std::unique_ptr<reactor> reactor_body;
+  std::unique_ptr<process_relations> relations;
+
+  process_relations& rel() {
+    if (!relations) relations = std::make_unique<process_relations>();
+    return *relations;
+  }
+  pid self_pid() const noexcept;
+};
+
+}  // namespace otp::detail

@@ -1,0 +1,237 @@
+// Erlang's process BIFs: spawning, sending, exits, links, monitors, flags and names.
+
+#include <otp/runtime/process.hpp>
+
+#include "runtime/node_state.hpp"
+#include "runtime/process.hpp"
+#include "runtime/process_info_reply.hpp"
+
+namespace otp {
+
+using detail::current_process;
+using detail::deliver_signal;
+using detail::signal;
+using detail::signal_kind;
+
+pid self() { return current_process().self_pid(); }
+
+bool in_process() noexcept { return detail::current_process_or_null() != nullptr; }
+
+// ---- spawning ------------------------------------------------------------------------------------------
+
+spawn_result spawn_opt(std::function<void()> body, const spawn_options& options) {
+  detail::process& p = current_process();
+  return detail::spawn_process(*p.node, &p, std::move(body), nullptr, options);
+}
+
+pid spawn(std::function<void()> body) { return spawn_opt(std::move(body), {}).pid; }
+
+pid spawn_link(std::function<void()> body) {
+  spawn_options options;
+  options.link = true;
+  return spawn_opt(std::move(body), options).pid;
+}
+
+std::pair<pid, ref> spawn_monitor(std::function<void()> body) {
+  spawn_options options;
+  options.monitor = true;
+  spawn_result r = spawn_opt(std::move(body), options);
+  return {r.pid, *r.monitor};
+}
+
+spawn_result spawn_reactor(std::unique_ptr<reactor> body, const spawn_options& options) {
+  detail::process& p = current_process();
+  return detail::spawn_process(*p.node, &p, nullptr, std::move(body), options);
+}
+
+// ---- messages ------------------------------------------------------------------------------------------
+
+void send(const pid& to, term message) {
+  detail::process& p = current_process();
+  detail::consume_reduction(p);
+  deliver_signal(*p.node, to, new signal(signal_kind::message, p.self_pid(), std::move(message)));
+}
+
+void send(atom registered_name, term message) {
+  detail::process& p = current_process();
+  std::optional<pid> to = p.node->names.find(registered_name);
+  if (!to) throw erlang_error(term(atoms::badarg));
+  send(*to, std::move(message));
+}
+
+void send(atom registered_name, atom node_name, term message) {
+  detail::process& p = current_process();
+  if (node_name == p.node->name) return send(registered_name, std::move(message));
+  // {Name, Node} ! Msg never fails, even when the node cannot be reached.
+  if (auto route = p.node->remote()) route->send_named(p.self_pid(), registered_name, node_name, message);
+}
+
+// ---- exits and links -----------------------------------------------------------------------------------
+
+void exit(term reason) { throw exit_exception(std::move(reason)); }
+
+void exit(const pid& target, term reason) {
+  detail::process& p = current_process();
+  const pid me = p.self_pid();
+  deliver_signal(*p.node, target, new signal(signal_kind::exit, me, std::move(reason)));
+  // A signal to oneself takes effect before exit/2 returns.
+  if (target == me) detail::drain_signals(p);
+}
+
+void link(const pid& target) {
+  detail::process& p = current_process();
+  const pid me = p.self_pid();
+  if (target == me) return;
+  auto& links = p.rel().links;
+  if (links.contains(target)) return;
+  if (p.node->is_local(target)) {
+    auto* s = new signal(signal_kind::link, me);
+    if (!detail::push_local(*p.node, target, s)) {
+      delete s;
+      if (!p.trap_exit) throw erlang_error(term(atoms::noproc));
+      // A trapping caller is told with the exit message a dead link would send.
+      p.mq.append(new signal(signal_kind::message, target, tuple(atoms::EXIT, target, atoms::noproc)));
+      return;
+    }
+    links.insert(target);
+    return;
+  }
+  links.insert(target);
+  deliver_signal(*p.node, target, new signal(signal_kind::link, me));
+}
+
+void unlink(const pid& target) {
+  detail::process& p = current_process();
+  if (p.relations == nullptr || p.relations->links.erase(target) == 0) return;
+  deliver_signal(*p.node, target, new signal(signal_kind::unlink, p.self_pid()));
+}
+
+bool trap_exit(bool value) {
+  detail::process& p = current_process();
+  return std::exchange(p.trap_exit, value);
+}
+
+priority set_priority(priority value) {
+  detail::process& p = current_process();
+  return std::exchange(p.prio, value);
+}
+
+// ---- monitors ------------------------------------------------------------------------------------------
+
+ref monitor(const pid& target) {
+  detail::process& p = current_process();
+  ref r = detail::new_ref(*p.node);
+  p.rel().monitors.emplace(r, detail::monitor_target{target, term()});
+  deliver_signal(*p.node, target, new signal(signal_kind::monitor, p.self_pid(), term(r)));
+  return r;
+}
+
+ref monitor(atom registered_name) {
+  detail::process& p = current_process();
+  ref r = detail::new_ref(*p.node);
+  term name = tuple(registered_name, p.node->name);
+  std::optional<pid> target = p.node->names.find(registered_name);
+  // An unregistered name is answered at once with a DOWN naming {Name, Node}, reason noproc.
+  const pid to = target ? *target : pid{p.node->name, 0, 0, p.node->creation + 1};
+  p.rel().monitors.emplace(r, detail::monitor_target{to, name});
+  deliver_signal(*p.node, to, new signal(signal_kind::monitor, p.self_pid(), term(r), name));
+  return r;
+}
+
+bool demonitor(const ref& monitor_ref, bool flush) {
+  detail::process& p = current_process();
+  bool active = false;
+  if (p.relations != nullptr) {
+    auto it = p.relations->monitors.find(monitor_ref);
+    if (it != p.relations->monitors.end()) {
+      active = true;
+      const pid target = it->second.target;
+      p.relations->monitors.erase(it);
+      deliver_signal(*p.node, target, new signal(signal_kind::demonitor, p.self_pid(), term(monitor_ref)));
+    }
+  }
+  if (flush) {
+    detail::drain_signals(p);
+    const term r(monitor_ref);
+    signal* prev = nullptr;
+    for (signal* m = p.mq.head(); m != nullptr;) {
+      signal* next = m->next;
+      if (m->a.is_tuple(5) && m->a[0].is_atom(atoms::DOWN) && m->a[1] == r) {
+        p.mq.remove(prev, m);
+        delete m;
+      } else {
+        prev = m;
+      }
+      m = next;
+    }
+  }
+  return active;
+}
+
+// ---- names
+// -------------------------------------------------------------------------------------------------
+
+bool register_name(atom name, const pid& target) {
+  detail::process& p = current_process();
+  detail::node_state& node = *p.node;
+  if (name == atoms::undefined || !node.is_local(target)) return false;
+  return node.names.add(name, target, [&] { return is_process_alive(target); });
+}
+
+bool unregister_name(atom name) { return current_process().node->names.remove(name); }
+
+std::optional<pid> whereis(atom name) { return current_process().node->names.find(name); }
+
+std::vector<atom> registered() { return current_process().node->names.names(); }
+
+// ---- inspection
+// ----------------------------------------------------------------------------------------------
+
+bool is_process_alive(const pid& target) {
+  detail::process& p = current_process();
+  if (!p.node->is_local(target) || target.creation != p.node->creation) return false;
+  return p.node->table.with_process((uint64_t(target.serial) << 32) | target.id, [](detail::process*) {});
+}
+
+std::optional<process_info_t> process_info(const pid& target) {
+  detail::process& p = current_process();
+  const pid me = p.self_pid();
+  if (target == me) return detail::describe_process(p);
+  if (!p.node->is_local(target) || target.creation != p.node->creation) return std::nullopt;
+  // The status is read as the request leaves: by the time the answer comes, the target is running.
+  atom status = atoms::waiting;
+  const bool alive =
+      p.node->table.with_process((uint64_t(target.serial) << 32) | target.id, [&](detail::process* t) {
+        switch (t->state.load(std::memory_order_relaxed)) {
+          case detail::run_state::waiting:
+            status = atoms::waiting;
+            break;
+          case detail::run_state::runnable:
+            status = atoms::runnable;
+            break;
+          case detail::run_state::running:
+            status = atoms::running;
+            break;
+        }
+      });
+  if (!alive) return std::nullopt;
+  const ref mref = monitor(target);
+  const term reply_ref(detail::new_ref(*p.node));
+  deliver_signal(*p.node, target, new signal(signal_kind::info_request, me, reply_ref));
+  const term mref_term(mref);
+  term answer = *receive(
+      [&](const term& m) {
+        return m.is_tuple() && ((m.tuple_size() == 2 && m[0] == reply_ref) ||
+                                (m.tuple_size() == 5 && m[0].is_atom(atoms::DOWN) && m[1] == mref_term));
+      },
+      infinity);
+  demonitor(mref, true);
+  if (answer.tuple_size() == 5) return std::nullopt;
+  process_info_t info = *answer[1].opaque_get<process_info_t>();
+  info.status = status;
+  return info;
+}
+
+ref make_ref() { return detail::new_ref(*current_process().node); }
+
+}  // namespace otp

@@ -1,0 +1,204 @@
+// Creating, running and ending processes.
+
+#include <otp/runtime/errors.hpp>
+
+#include "runtime/fiber.hpp"
+#include "runtime/node_state.hpp"
+#include "runtime/process.hpp"
+#include "runtime/receive_timer.hpp"
+
+namespace otp::detail {
+namespace {
+
+// Messages a reactor handles in one turn before it lets the other processes of its scheduler run.
+constexpr int reactor_batch = 64;
+// Erlang counts reductions; a process that neither blocks nor waits yields after this many
+// runtime calls (receive, send) so that others get their turn.
+constexpr int32_t reduction_budget = 4000;
+
+enum class reactor_outcome { idle, yielded };
+
+reactor_outcome run_reactor(process& p) {
+  reactor& r = *p.reactor_body;
+  if (!p.started) {
+    drain_signals(p);
+    p.started = true;
+    r.on_start();
+  }
+  for (int turn = 0; turn < reactor_batch; ++turn) {
+    drain_signals(p);
+    if (signal* m = p.mq.head()) {
+      p.mq.remove(nullptr, m);
+      term message = std::move(m->a);
+      delete m;
+      // A gen_server-style timeout measures inactivity: any message restarts it.
+      disarm_receive_timer(p);
+      r.on_message(std::move(message));
+      continue;
+    }
+    if (p.timed_out) {
+      p.timed_out = false;
+      r.on_timeout();
+      continue;
+    }
+    const timeout wait = r.receive_timeout();
+    if (!wait.is_infinite() && p.timer_id == 0) {
+      if (wait.milliseconds() == 0) {
+        p.timed_out = true;
+        continue;
+      }
+      arm_receive_timer(p, wait);
+    }
+    return reactor_outcome::idle;
+  }
+  return reactor_outcome::yielded;
+}
+
+}  // namespace
+
+process* current_process_or_null() noexcept {
+  scheduler* s = current_scheduler();
+  return s == nullptr ? nullptr : s->current;
+}
+
+process& current_process() {
+  process* p = current_process_or_null();
+  if (p == nullptr) throw not_in_process();
+  return *p;
+}
+
+pid process::self_pid() const noexcept { return node->make_pid(number); }
+
+void wait_for_signal(process& p) { current_scheduler()->switch_out(&p, switch_action::suspend); }
+
+void consume_reduction(process& p) {
+  if (++p.reductions < reduction_budget) return;
+  p.reductions = 0;
+  current_scheduler()->switch_out(&p, switch_action::yield);
+}
+
+ref new_ref(node_state& node) noexcept {
+  const uint64_t v = node.next_ref.fetch_add(1, std::memory_order_relaxed);
+  ref r;
+  r.node = node.name;
+  r.creation = node.creation;
+  r.len = 3;
+  r.ids = {uint32_t(v), uint32_t(v >> 32), 0, 0, 0};
+  return r;
+}
+
+bool run_inline(process* p) {
+  term reason;
+  try {
+    if (p->reactor_body) {
+      if (run_reactor(*p) == reactor_outcome::yielded) {
+        p->state.store(run_state::runnable, std::memory_order_relaxed);
+      }
+      return true;
+    }
+    // An exit signal that arrived before the first run ends the process before its body starts.
+    drain_signals(*p);
+    p->started = true;
+    p->body();
+    reason = term(atoms::normal);
+  } catch (const exit_exception& e) {
+    reason = e.reason();
+  } catch (const erlang_error& e) {
+    reason = e.reason();
+  } catch (...) {
+    reason = exception_reason(std::current_exception());
+  }
+  finish_process(p, std::move(reason));
+  return false;
+}
+
+void finish_process(process* p, term reason) noexcept {
+  node_state& node = *p->node;
+  const pid self = p->self_pid();
+  p->exiting = true;
+  // The body's destructors are the process's last code; they still run as the process.
+  try {
+    p->body = nullptr;
+    p->reactor_body.reset();
+  } catch (...) {
+  }
+  // Leave the table first: from now on senders find no process and answer for it themselves.
+  node.table.remove(p);
+  node.names.remove_pid(self);
+  disarm_receive_timer(*p);
+  p->mq.clear();
+
+  // Signals that arrived but were never handled: answered with the real exit reason.
+  signal* left = p->pending;
+  p->pending = nullptr;
+  for (int pass = 0; pass < 2; ++pass) {
+    while (left != nullptr) {
+      signal* next = left->next;
+      if (left->kind == signal_kind::link) {
+        deliver_signal(node, left->from, new signal(signal_kind::exit_linked, self, reason));
+      } else if (left->kind == signal_kind::monitor) {
+        deliver_signal(node, left->from, new signal(signal_kind::down, self, left->a, reason));
+      }
+      delete left;
+      left = next;
+    }
+    if (pass == 0) left = p->in.close();
+  }
+
+  if (p->relations != nullptr) {
+    process_relations& rel = *p->relations;
+    for (const pid& linked : rel.links) {
+      deliver_signal(node, linked, new signal(signal_kind::exit_linked, self, reason));
+    }
+    for (const auto& [r, watcher] : rel.monitored_by) {
+      deliver_signal(node, watcher, new signal(signal_kind::down, self, term(r), reason));
+    }
+    for (const auto& [r, target] : rel.monitors) {
+      deliver_signal(node, target.target, new signal(signal_kind::demonitor, self, term(r)));
+    }
+  }
+  if (scheduler* s = current_scheduler()) s->current = nullptr;
+  delete p;
+  if (node.stopped.load(std::memory_order_acquire) && node.table.size() == 0) {
+    std::lock_guard<std::mutex> lock(node.live_mutex);
+    node.live_cv.notify_all();
+  }
+}
+
+spawn_result spawn_process(node_state& node, process* parent, std::function<void()> body,
+                           std::unique_ptr<reactor> reactor_body, const spawn_options& options) {
+  if ((options.link || options.monitor) && parent == nullptr) throw not_in_process();
+  auto* p = new process(node, 0);
+  p->body = std::move(body);
+  p->reactor_body = std::move(reactor_body);
+  p->prio = options.priority;
+  p->trap_exit = options.trap_exit;
+  uint64_t number = 0;
+  if (!node.table.insert(p, number)) {
+    delete p;
+    throw erlang_error(term(atoms::system_limit));
+  }
+  spawn_result result{node.make_pid(number), std::nullopt};
+  // Link and monitor are set up before the child can run, so that no exit can slip between.
+  if (parent != nullptr) {
+    const pid parent_pid = parent->self_pid();
+    if (options.link) {
+      parent->rel().links.insert(result.pid);
+      p->rel().links.insert(parent_pid);
+    }
+    if (options.monitor) {
+      ref r = new_ref(node);
+      parent->rel().monitors.emplace(r, monitor_target{result.pid, term()});
+      p->rel().monitored_by.emplace(r, parent_pid);
+      result.monitor = r;
+    }
+  }
+  scheduler* here = current_scheduler();
+  p->home = (here != nullptr && &here->node() == &node)
+                ? here->index()
+                : uint16_t(node.next_home.fetch_add(1, std::memory_order_relaxed) % node.schedulers.size());
+  node.schedule(p);
+  return result;
+}
+
+}  // namespace otp::detail

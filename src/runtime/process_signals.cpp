@@ -1,0 +1,114 @@
+// A process acting on the signals it has received: Erlang's exit-signal rules live here.
+
+#include <otp/runtime/errors.hpp>
+
+#include "runtime/node_state.hpp"
+#include "runtime/process.hpp"
+#include "runtime/process_info_reply.hpp"
+
+namespace otp::detail {
+namespace {
+
+/// Applies an exit signal (Erlang's rules, in order):
+///  1. exit/2 with reason kill cannot be trapped: the receiver ends with reason killed;
+///  2. a process trapping exits gets {'EXIT', From, Reason} as a message;
+///  3. reason normal is ignored, except exit(self(), normal), which ends the caller;
+///  4. any other reason ends the receiver with that reason.
+/// Returns the reason the process must end with, or nullopt. `s` becomes the message in case 2.
+std::optional<term> apply_exit(process& p, signal* s, bool from_link, bool& keep_signal) {
+  keep_signal = false;
+  const term& reason = s->a;
+  if (!from_link && reason.is_atom(atoms::kill)) return term(atoms::killed);
+  if (p.trap_exit) {
+    s->kind = signal_kind::message;
+    s->a = tuple(atoms::EXIT, s->from, reason);
+    p.mq.append(s);
+    keep_signal = true;
+    return std::nullopt;
+  }
+  if (reason.is_atom(atoms::normal)) {
+    if (!from_link && s->from == p.self_pid()) return term(atoms::normal);
+    return std::nullopt;
+  }
+  return reason;
+}
+
+/// Acts on one signal; returns a reason when the signal ends the process.
+std::optional<term> handle_signal(process& p, signal* s) {
+  bool keep = false;
+  std::optional<term> death;
+  switch (s->kind) {
+    case signal_kind::message:
+      p.mq.append(s);
+      return std::nullopt;
+    case signal_kind::exit_linked:
+      // Only a live link carries an exit: after unlink/1 returns, the old link has no effect.
+      if (p.relations == nullptr || p.relations->links.erase(s->from) == 0) break;
+      death = apply_exit(p, s, true, keep);
+      break;
+    case signal_kind::exit:
+      death = apply_exit(p, s, false, keep);
+      break;
+    case signal_kind::link:
+      p.rel().links.insert(s->from);
+      break;
+    case signal_kind::unlink:
+      if (p.relations != nullptr) p.relations->links.erase(s->from);
+      break;
+    case signal_kind::monitor:
+      p.rel().monitored_by.emplace(s->a.as_ref(), s->from);
+      break;
+    case signal_kind::demonitor:
+      if (p.relations != nullptr) p.relations->monitored_by.erase(s->a.as_ref());
+      break;
+    case signal_kind::down: {
+      // A DOWN for a monitor already removed by demonitor is dropped: demonitor/1 promises that
+      // no DOWN message follows it.
+      if (p.relations == nullptr) break;
+      auto it = p.relations->monitors.find(s->a.as_ref());
+      if (it == p.relations->monitors.end()) break;
+      term who = it->second.name.is_nil() ? term(s->from) : it->second.name;
+      p.relations->monitors.erase(it);
+      s->kind = signal_kind::message;
+      s->a = tuple(atoms::DOWN, s->a, atoms::process, who, s->b);
+      s->b = term();
+      p.mq.append(s);
+      return std::nullopt;
+    }
+    case signal_kind::receive_timeout:
+      if (p.timer_id != 0 && s->a.is_small() && uint64_t(s->a.small_value()) == p.receive_seq) {
+        p.timer_id = 0;
+        p.timed_out = true;
+      }
+      break;
+    case signal_kind::info_request:
+      reply_process_info(p, s->from, s->a);
+      break;
+    case signal_kind::wake:
+      break;
+  }
+  if (!keep) delete s;
+  if (death && p.in_blocking) {
+    // Blocking work still uses the process's stack: the exit takes effect once it returns.
+    if (!p.deferred_exit) p.deferred_exit = std::move(death);
+    return std::nullopt;
+  }
+  return death;
+}
+
+}  // namespace
+
+void drain_signals(process& p) {
+  signal* s = p.in.take_all();
+  while (s != nullptr) {
+    signal* next = s->next;
+    if (std::optional<term> death = handle_signal(p, s)) {
+      // The rest are answered as signals to a dead process when the process finishes.
+      p.pending = next;
+      throw exit_exception(std::move(*death));
+    }
+    s = next;
+  }
+}
+
+}  // namespace otp::detail

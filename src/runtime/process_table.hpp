@@ -1,0 +1,65 @@
+#pragma once
+// The table of live processes, indexed by pid number.
+//
+// A pid number is a 64-bit counter value; its low bits pick the slot (as the BEAM's process table
+// does), so a pid stays unique for 2^64 spawns and a stale pid never finds the new occupant of its
+// slot (the numbers differ). Each slot is one word: the process pointer, with bit 0 as a tiny lock
+// that senders hold while they push a signal, so the process cannot be freed under them.
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace otp::detail {
+
+struct process;
+
+class process_table {
+ public:
+  explicit process_table(std::size_t capacity);
+
+  /// Reserves a slot for `p` and gives it its number. False when the table is full (system_limit).
+  bool insert(process* p, uint64_t& number_out) noexcept;
+  /// Frees the slot of `p` (its owner, at exit).
+  void remove(const process* p) noexcept;
+
+  /// Calls fn(process*) with the slot locked if `number` names a live process; returns whether it
+  /// did. fn must be short and must not touch the table.
+  template <class Fn>
+  bool with_process(uint64_t number, Fn&& fn) noexcept {
+    std::atomic<uintptr_t>& slot = slots_[number & mask_];
+    uintptr_t v = lock(slot);
+    auto* p = reinterpret_cast<process*>(v);
+    bool found = p != nullptr && number_of(p) == number;
+    if (found) fn(p);
+    slot.store(v, std::memory_order_release);
+    return found;
+  }
+
+  /// Calls fn(process*) for every live process (slots locked one at a time).
+  template <class Fn>
+  void for_each(Fn&& fn) noexcept {
+    for (auto& slot : slots_) {
+      if (slot.load(std::memory_order_relaxed) == 0) continue;
+      uintptr_t v = lock(slot);
+      if (v != 0) fn(reinterpret_cast<process*>(v));
+      slot.store(v, std::memory_order_release);
+    }
+  }
+
+  std::size_t size() const noexcept { return count_.load(std::memory_order_relaxed); }
+  std::size_t capacity() const noexcept { return slots_.size(); }
+
+ private:
+  static uintptr_t lock(std::atomic<uintptr_t>& slot) noexcept;
+  static uint64_t number_of(const process* p) noexcept;
+
+  std::vector<std::atomic<uintptr_t>> slots_;
+  uint64_t mask_;
+  std::atomic<uint64_t> next_{1};
+  std::atomic<std::size_t> count_{0};
+};
+
+}  // namespace otp::detail

@@ -1,0 +1,93 @@
+#pragma once
+// A scheduler's run queue: one FIFO per priority, intrusive through process::run_next, behind a
+// spinlock (held for a few instructions; other schedulers take it only to steal).
+//
+// Selection follows Erlang: max before high before normal and low; low processes share the
+// normal lane's turns, one low pick for every eight normal ones when both are waiting.
+
+#include <atomic>
+#include <cstddef>
+#include <thread>
+
+#include "runtime/process.hpp"
+
+namespace otp::detail {
+
+class spinlock {
+ public:
+  void lock() noexcept {
+    for (int spins = 0; flag_.exchange(true, std::memory_order_acquire); ++spins) {
+      while (flag_.load(std::memory_order_relaxed)) {
+        if (++spins > 128) std::this_thread::yield();
+      }
+    }
+  }
+  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> flag_{false};
+};
+
+class run_queue {
+ public:
+  void push(process* p) noexcept {
+    lock_.lock();
+    lane& l = lanes_[static_cast<int>(p->prio)];
+    p->run_next = nullptr;
+    if (l.tail == nullptr) {
+      l.head = l.tail = p;
+    } else {
+      l.tail->run_next = p;
+      l.tail = p;
+    }
+    size_.fetch_add(1, std::memory_order_relaxed);
+    lock_.unlock();
+  }
+
+  /// The next process to run, or nullptr.
+  process* pop() noexcept {
+    if (size_.load(std::memory_order_relaxed) == 0) return nullptr;
+    lock_.lock();
+    process* p = take();
+    lock_.unlock();
+    return p;
+  }
+
+  /// For a thief: one process, never a max-priority one's turn skipped (same order as pop).
+  process* steal() noexcept { return pop(); }
+
+  std::size_t size() const noexcept { return size_.load(std::memory_order_seq_cst); }
+
+ private:
+  struct lane {
+    process* head = nullptr;
+    process* tail = nullptr;
+  };
+  process* take_from(lane& l) noexcept {
+    process* p = l.head;
+    if (p == nullptr) return nullptr;
+    l.head = p->run_next;
+    if (l.head == nullptr) l.tail = nullptr;
+    p->run_next = nullptr;
+    size_.fetch_sub(1, std::memory_order_relaxed);
+    return p;
+  }
+  process* take() noexcept {
+    if (process* p = take_from(lanes_[int(priority::max)])) return p;
+    if (process* p = take_from(lanes_[int(priority::high)])) return p;
+    lane& normal = lanes_[int(priority::normal)];
+    lane& low = lanes_[int(priority::low)];
+    if (low.head != nullptr && (normal.head == nullptr || ++low_turn_ >= 8)) {
+      low_turn_ = 0;
+      return take_from(low);
+    }
+    return take_from(normal);
+  }
+
+  spinlock lock_;
+  lane lanes_[4];
+  unsigned low_turn_ = 0;
+  std::atomic<std::size_t> size_{0};
+};
+
+}  // namespace otp::detail

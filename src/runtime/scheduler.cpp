@@ -1,0 +1,223 @@
+#include "runtime/scheduler.hpp"
+
+#include "runtime/node_state.hpp"
+#include "runtime/process.hpp"
+
+namespace otp::detail {
+namespace {
+
+thread_local scheduler* tls_scheduler = nullptr;
+
+// Idle loop fibers kept for reuse per scheduler; beyond this they are freed.
+constexpr std::size_t max_idle_fibers = 32;
+// Rounds of looking for work (own queue, then stealing) before a scheduler parks its thread.
+constexpr int spin_rounds = 200;
+
+void loop_entry(transfer_t t) {
+  fiber_entered();
+  fiber* me = static_cast<switch_action*>(t.data)->to;
+  after_switch(t, me);
+  scheduler::loop(me);
+}
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+}  // namespace
+
+__attribute__((noinline)) scheduler* current_scheduler() noexcept {
+  // The empty asm keeps the compiler from treating this as a pure function whose result could be
+  // reused across a fiber switch.
+  asm volatile("" ::: "memory");
+  return tls_scheduler;
+}
+
+void after_switch(transfer_t t, fiber* me) noexcept {
+  auto* action = static_cast<switch_action*>(t.data);
+  action->from->ctx = t.fctx;
+  scheduler* s = current_scheduler();
+  s->running = me;
+  switch (action->kind) {
+    case switch_action::start:
+    case switch_action::exit_loop:
+      break;
+    case switch_action::park_source:
+      s->park_fiber(action->from);
+      break;
+    case switch_action::suspend: {
+      process* p = action->p;
+      p->fib = action->from;
+      s->current = nullptr;
+      // The process is off its fiber now; only from here may another scheduler resume it.
+      p->state.store(run_state::waiting, std::memory_order_seq_cst);
+      if (!p->in.empty()) {
+        run_state expected = run_state::waiting;
+        if (p->state.compare_exchange_strong(expected, run_state::runnable, std::memory_order_seq_cst)) {
+          s->enqueue(p);
+        }
+      }
+      break;
+    }
+    case switch_action::yield: {
+      process* p = action->p;
+      p->fib = action->from;
+      s->current = nullptr;
+      p->state.store(run_state::runnable, std::memory_order_seq_cst);
+      s->enqueue(p);
+      break;
+    }
+  }
+}
+
+scheduler::scheduler(node_state& node, uint16_t index) : node_(node), index_(index) {}
+
+scheduler::~scheduler() { join(); }
+
+void scheduler::start() {
+  thread_ = std::thread([this] { thread_main(); });
+}
+
+void scheduler::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void scheduler::thread_main() {
+  tls_scheduler = this;
+  fiber_init_thread(native_);
+  fiber* first = fiber_create(node_.options.stack_size, loop_entry);
+  switch_action start{switch_action::start, &native_, first, nullptr};
+  transfer_t t = jump(*first, &start);
+  // Back on the thread's own stack: the node is stopping and the loop has ended.
+  fiber_destroy(static_cast<switch_action*>(t.data)->from);
+  for (fiber* f : idle_fibers_) fiber_destroy(f);
+  idle_fibers_.clear();
+  fiber_release_thread(native_);
+  tls_scheduler = nullptr;
+}
+
+void scheduler::loop(fiber* me) {
+  for (;;) {
+    scheduler* s = current_scheduler();
+    process* p = s->next_process();
+    if (p == nullptr) {
+      switch_action done{switch_action::exit_loop, me, &s->native_, nullptr};
+      jump(s->native_, &done);
+      __builtin_unreachable();
+    }
+    s->run(p, me);
+  }
+}
+
+void scheduler::run(process* p, fiber* me) {
+  current = p;
+  p->home = index_;
+  p->state.store(run_state::running, std::memory_order_relaxed);
+  if (p->fib != nullptr) {
+    // Resume a blocked process on its own fiber; this loop fiber parks until it is needed again.
+    fiber* target = p->fib;
+    p->fib = nullptr;
+    switch_action resume{switch_action::park_source, me, target, p};
+    transfer_t t = jump(*target, &resume);
+    after_switch(t, me);
+    return;
+  }
+  const bool alive = run_inline(p);
+  // The process may have blocked and been resumed elsewhere: this fiber may be on another thread.
+  scheduler* s = current_scheduler();
+  s->current = nullptr;
+  if (!alive) return;
+  if (p->state.load(std::memory_order_relaxed) == run_state::runnable) {
+    s->enqueue(p);  // it used up its turn and asked to go to the back of the queue
+    return;
+  }
+  p->state.store(run_state::waiting, std::memory_order_seq_cst);
+  if (!p->in.empty()) {
+    run_state expected = run_state::waiting;
+    if (p->state.compare_exchange_strong(expected, run_state::runnable, std::memory_order_seq_cst))
+      s->enqueue(p);
+  }
+}
+
+void scheduler::switch_out(process* p, switch_action::kind_t why) {
+  fiber* me = running;
+  fiber* target = idle_fiber();
+  switch_action action{why, me, target, p};
+  transfer_t t = jump(*target, &action);
+  after_switch(t, me);
+}
+
+void scheduler::park_fiber(fiber* f) noexcept {
+  if (idle_fibers_.size() < max_idle_fibers) {
+    idle_fibers_.push_back(f);
+  } else {
+    fiber_destroy(f);
+  }
+}
+
+fiber* scheduler::idle_fiber() {
+  if (!idle_fibers_.empty()) {
+    fiber* f = idle_fibers_.back();
+    idle_fibers_.pop_back();
+    return f;
+  }
+  return fiber_create(node_.options.stack_size, loop_entry);
+}
+
+void scheduler::enqueue(process* p) noexcept { queue_.push(p); }
+
+bool scheduler::unpark() noexcept {
+  if (!parked_.exchange(false, std::memory_order_seq_cst)) return false;
+  node_.parked_schedulers.fetch_sub(1, std::memory_order_seq_cst);
+  wake_epoch_.fetch_add(1, std::memory_order_seq_cst);
+  wake_epoch_.notify_one();
+  return true;
+}
+
+bool scheduler::any_work() const noexcept {
+  for (const auto& s : node_.schedulers) {
+    if (s->queued() > 0) return true;
+  }
+  return false;
+}
+
+process* scheduler::steal() {
+  const std::size_t n = node_.schedulers.size();
+  for (std::size_t i = 1; i < n; ++i) {
+    scheduler& victim = *node_.schedulers[(index_ + steal_start_ + i) % n];
+    if (&victim == this) continue;
+    if (process* p = victim.queue_.steal()) {
+      ++steal_start_;
+      return p;
+    }
+  }
+  return nullptr;
+}
+
+process* scheduler::next_process() {
+  for (int round = 0;; ++round) {
+    if (process* p = queue_.pop()) return p;
+    if (process* p = steal()) return p;
+    if (node_.stopping_schedulers.load(std::memory_order_acquire)) return nullptr;
+    if (round < spin_rounds) {
+      cpu_relax();
+      continue;
+    }
+    const uint32_t epoch = wake_epoch_.load(std::memory_order_seq_cst);
+    parked_.store(true, std::memory_order_seq_cst);
+    node_.parked_schedulers.fetch_add(1, std::memory_order_seq_cst);
+    // Look once more after announcing the park: a process queued before the announcement is seen
+    // here, one queued after it finds this scheduler parked and wakes it.
+    if (!any_work() && !node_.stopping_schedulers.load(std::memory_order_seq_cst)) {
+      wake_epoch_.wait(epoch, std::memory_order_seq_cst);
+    }
+    if (parked_.exchange(false, std::memory_order_seq_cst)) {
+      node_.parked_schedulers.fetch_sub(1, std::memory_order_seq_cst);
+    }
+    round = 0;
+  }
+}
+
+}  // namespace otp::detail

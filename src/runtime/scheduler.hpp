@@ -1,0 +1,90 @@
+#pragma once
+// A scheduler: one thread, its run queue, and the fibers its loop runs on.
+//
+// The loop never runs on the thread's own stack. It runs on fibers, and a process runs inline on
+// whichever loop fiber picked it. When the process blocks, it keeps that fiber and the thread
+// continues the loop on another one (an idle loop fiber, or a new one). When a blocked process is
+// resumed, the resuming loop fiber parks itself as idle and switches to the process's fiber; once
+// the process's callback returns, that fiber simply carries on as a loop fiber. Every switch hands
+// the target a switch_action saying what to do with the fiber it came from.
+//
+// Wake-up protocol (no lost wake-ups): a sender pushes into the inbox, then moves the process from
+// waiting to runnable with a CAS and, if it won, queues it. A process goes to sleep only after it
+// has switched away: the loop stores `waiting`, then looks at the inbox again and takes the
+// process back itself if something arrived in between.
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+#include <vector>
+
+#include "runtime/fiber.hpp"
+#include "runtime/run_queue.hpp"
+
+namespace otp::detail {
+
+struct node_state;
+struct process;
+
+struct switch_action {
+  enum kind_t : uint8_t { start, park_source, suspend, yield, exit_loop } kind;
+  fiber* from;
+  fiber* to;
+  process* p;
+};
+
+class scheduler {
+ public:
+  scheduler(node_state& node, uint16_t index);
+  scheduler(const scheduler&) = delete;
+  ~scheduler();
+
+  void start();
+  void join();
+
+  /// Queues a runnable process here (any thread).
+  void enqueue(process* p) noexcept;
+  /// Wakes this scheduler if it is parked; true if it was.
+  bool unpark() noexcept;
+  bool parked() const noexcept { return parked_.load(std::memory_order_seq_cst); }
+  std::size_t queued() const noexcept { return queue_.size(); }
+
+  uint16_t index() const noexcept { return index_; }
+  node_state& node() noexcept { return node_; }
+
+  // ---- only on this scheduler's thread ------------------------------------------------------------
+  process* current = nullptr;  // the process running now
+  fiber* running = nullptr;    // the fiber running now
+  /// Switches the running process `p` away from its fiber (it blocks or yields) to a loop fiber.
+  void switch_out(process* p, switch_action::kind_t why);
+  /// The loop fibers' body; `me` is the fiber it runs on.
+  [[noreturn]] static void loop(fiber* me);
+
+ private:
+  friend void after_switch(transfer_t t, fiber* me) noexcept;
+  void thread_main();
+  process* next_process();
+  process* steal();
+  bool any_work() const noexcept;
+  void run(process* p, fiber* me);
+  void park_fiber(fiber* f) noexcept;
+  fiber* idle_fiber();
+
+  node_state& node_;
+  uint16_t index_;
+  run_queue queue_;
+  std::atomic<bool> parked_{false};
+  std::atomic<uint32_t> wake_epoch_{0};
+  std::thread thread_;
+  fiber native_;
+  std::vector<fiber*> idle_fibers_;
+  unsigned steal_start_ = 0;
+};
+
+/// What a fiber does first after being switched to: takes over the state the switch handed it.
+void after_switch(transfer_t t, fiber* me) noexcept;
+/// The scheduler running the calling thread, or nullptr. Not inlined: a process may resume on
+/// another thread, so the thread-local must be read afresh after every potential switch.
+scheduler* current_scheduler() noexcept;
+
+}  // namespace otp::detail

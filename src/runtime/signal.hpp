@@ -1,0 +1,135 @@
+#pragma once
+// Signals: everything one process sends another (messages included) and the inbox they arrive in.
+//
+// One inbox per process carries messages and control signals together, so that everything a
+// sender sends one receiver arrives in the order it was sent (Erlang's per-pair guarantee). The
+// receiver moves signals out of the inbox in batches: control signals take effect at once (so they
+// never wait behind unreceived messages), messages go on to the private message queue.
+
+#include <atomic>
+#include <cstdint>
+
+#include <otp/term/term.hpp>
+
+namespace otp::detail {
+
+enum class signal_kind : uint8_t {
+  message,      // a: the message
+  exit_linked,  // a: reason — a linked process ended
+  exit,         // a: reason — exit/2
+  link,
+  unlink,
+  monitor,          // a: the monitor's ref (as a term); b: the name monitored by, or nil
+  demonitor,        // a: ref
+  down,             // a: ref; b: reason — a monitored process ended
+  receive_timeout,  // a: the receive sequence number the timer was armed for
+  info_request,     // a: reply ref — process_info asked by `from`
+  wake,             // nothing: only makes the process run (blocking work finished)
+};
+
+struct signal {
+  signal* next = nullptr;
+  signal_kind kind;
+  pid from;
+  term a;
+  term b;
+
+  signal(signal_kind k, const pid& f) noexcept : kind(k), from(f) {}
+  signal(signal_kind k, const pid& f, term x) noexcept : kind(k), from(f), a(std::move(x)) {}
+  signal(signal_kind k, const pid& f, term x, term y) noexcept
+      : kind(k), from(f), a(std::move(x)), b(std::move(y)) {}
+};
+
+/// Lock-free multi-producer inbox. Producers push with a CAS; the owner takes everything at once.
+/// A closed inbox (its process has ended) refuses pushes, so the sender knows the target is gone.
+class inbox {
+ public:
+  inbox() = default;
+  inbox(const inbox&) = delete;
+  ~inbox() = default;
+
+  /// Any thread. False when the inbox is closed; the caller keeps ownership of `s` then.
+  bool push(signal* s) noexcept {
+    signal* head = head_.load(std::memory_order_relaxed);
+    do {
+      if (head == closed()) return false;
+      s->next = head;
+    } while (!head_.compare_exchange_weak(head, s, std::memory_order_seq_cst, std::memory_order_relaxed));
+    return true;
+  }
+
+  /// Owner only: removes and returns every pending signal, oldest first.
+  signal* take_all() noexcept {
+    if (head_.load(std::memory_order_relaxed) == nullptr) return nullptr;
+    return reverse(head_.exchange(nullptr, std::memory_order_acquire));
+  }
+
+  /// Owner only: closes the inbox and returns what was left in it, oldest first.
+  signal* close() noexcept { return reverse(head_.exchange(closed(), std::memory_order_acq_rel)); }
+
+  bool empty() const noexcept {
+    signal* h = head_.load(std::memory_order_seq_cst);
+    return h == nullptr || h == closed();
+  }
+
+ private:
+  static signal* closed() noexcept { return reinterpret_cast<signal*>(uintptr_t(1)); }
+  static signal* reverse(signal* s) noexcept {
+    if (s == closed()) return nullptr;
+    signal* out = nullptr;
+    while (s != nullptr) {
+      signal* next = s->next;
+      s->next = out;
+      out = s;
+      s = next;
+    }
+    return out;
+  }
+  std::atomic<signal*> head_{nullptr};
+};
+
+/// The process's private queue of received messages, oldest first; only its owner touches it.
+class message_queue {
+ public:
+  message_queue() = default;
+  message_queue(const message_queue&) = delete;
+  ~message_queue() { clear(); }
+
+  void append(signal* s) noexcept {
+    s->next = nullptr;
+    if (tail_ == nullptr) {
+      head_ = tail_ = s;
+    } else {
+      tail_->next = s;
+      tail_ = s;
+    }
+    ++size_;
+  }
+  signal* head() const noexcept { return head_; }
+  signal* tail() const noexcept { return tail_; }
+  std::size_t size() const noexcept { return size_; }
+
+  /// Unlinks `s`, whose predecessor is `prev` (nullptr when s is the head).
+  void remove(signal* prev, signal* s) noexcept {
+    (prev == nullptr ? head_ : prev->next) = s->next;
+    if (tail_ == s) tail_ = prev;
+    s->next = nullptr;
+    --size_;
+  }
+  void clear() noexcept {
+    while (head_ != nullptr) {
+      signal* next = head_->next;
+      delete head_;
+      head_ = next;
+    }
+    tail_ = nullptr;
+    size_ = 0;
+  }
+
+ private:
+  signal* head_ = nullptr;
+  signal* tail_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace otp::detail

@@ -1,0 +1,111 @@
+// Delivering signals: to a live local process, to another node, or answering for a missing one.
+
+#include <otp/runtime/remote_route.hpp>
+
+#include "runtime/node_state.hpp"
+#include "runtime/process.hpp"
+
+namespace otp::detail {
+namespace {
+
+uint64_t pid_number(const pid& p) noexcept { return (uint64_t(p.serial) << 32) | p.id; }
+
+/// Erlang's answer when a signal's target does not exist (or its node cannot be reached): a link
+/// request gets an exit signal back, a monitor request gets a DOWN; everything else is dropped.
+void answer_missing_target(node_state& node, const pid& target, signal* s, const term& reason) noexcept {
+  if (s->kind == signal_kind::link) {
+    deliver_signal(node, s->from, new signal(signal_kind::exit_linked, target, reason));
+  } else if (s->kind == signal_kind::monitor) {
+    deliver_signal(node, s->from, new signal(signal_kind::down, target, s->a, reason));
+  }
+  delete s;
+}
+
+/// Hands a signal for another node to the remote route; false if it could not be.
+bool forward_remote(remote_route& route, const pid& to, const signal& s) {
+  switch (s.kind) {
+    case signal_kind::message:
+      return route.send(s.from, to, s.a);
+    case signal_kind::exit_linked:
+      return route.exit(s.from, to, s.a, true);
+    case signal_kind::exit:
+      return route.exit(s.from, to, s.a, false);
+    case signal_kind::link:
+      return route.link(s.from, to);
+    case signal_kind::unlink:
+      return route.unlink(s.from, to);
+    case signal_kind::monitor:
+      return route.monitor(s.from, to, s.a.as_ref());
+    case signal_kind::demonitor:
+      return route.demonitor(s.from, to, s.a.as_ref());
+    case signal_kind::down:
+    case signal_kind::receive_timeout:
+    case signal_kind::info_request:
+    case signal_kind::wake:
+      // DOWN for a remote watcher travels as MONITOR_P_EXIT; the route learns of it through the
+      // monitor it registered, so nothing is sent from here.
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool push_local(node_state& node, const pid& to, signal* s) noexcept {
+  if (to.creation != node.creation) return false;  // a pid of an earlier incarnation of this node
+  process* wake = nullptr;
+  bool pushed = false;
+  node.table.with_process(pid_number(to), [&](process* p) {
+    pushed = p->in.push(s);
+    if (!pushed) return;
+    run_state expected = run_state::waiting;
+    if (p->state.load(std::memory_order_seq_cst) == run_state::waiting &&
+        p->state.compare_exchange_strong(expected, run_state::runnable, std::memory_order_seq_cst)) {
+      wake = p;
+    }
+  });
+  // Safe after the slot is unlocked: a runnable process is not freed until it has run.
+  if (wake != nullptr) node.schedule(wake);
+  return pushed;
+}
+
+void deliver_signal(node_state& node, const pid& to, signal* s) noexcept {
+  if (node.is_local(to)) {
+    if (!push_local(node, to, s)) answer_missing_target(node, to, s, term(atoms::noproc));
+    return;
+  }
+  bool sent = false;
+  if (auto route = node.remote()) {
+    try {
+      sent = forward_remote(*route, to, *s);
+    } catch (...) {
+      sent = false;
+    }
+  }
+  if (sent) {
+    delete s;
+  } else {
+    answer_missing_target(node, to, s, term(atoms::noconnection));
+  }
+}
+
+void node_state::schedule(process* p) noexcept {
+  scheduler* cur = current_scheduler();
+  const bool here = cur != nullptr && &cur->node() == this;
+  scheduler* target = here ? cur : schedulers[p->home % schedulers.size()].get();
+  target->enqueue(p);
+  if (parked_schedulers.load(std::memory_order_seq_cst) == 0) return;
+  if (!here && target->unpark()) return;
+  // A process woken from this scheduler runs here once the sender blocks; another scheduler is
+  // woken only when there is more work queued than this one is about to do.
+  if (here && target->queued() < 2) return;
+  wake_one();
+}
+
+void node_state::wake_one() noexcept {
+  for (auto& s : schedulers) {
+    if (s->unpark()) return;
+  }
+}
+
+}  // namespace otp::detail

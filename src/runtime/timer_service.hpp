@@ -1,0 +1,59 @@
+#pragma once
+// The node's timers: one thread sleeping until the earliest deadline.
+//
+// A timer, when it fires, delivers one signal to one pid through the ordinary send path; a timer
+// whose process has died fires into the void. Cancelling is O(log n) under the service's lock.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include <otp/term/term.hpp>
+
+#include "runtime/signal.hpp"
+
+namespace otp::detail {
+
+struct node_state;
+
+class timer_service {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  explicit timer_service(node_state& node);
+  ~timer_service();
+  void start();
+  void stop();
+
+  /// Arms a timer that delivers a `kind` signal carrying `a` to `dest` after `delay_ms`.
+  void arm(uint64_t id, int64_t delay_ms, const pid& dest, signal_kind kind, term a);
+  /// Disarms; returns the milliseconds that were left, or nullopt if it was not armed.
+  std::optional<int64_t> cancel(uint64_t id);
+  std::optional<int64_t> remaining(uint64_t id);
+  uint64_t new_id() noexcept { return next_id_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  struct entry {
+    pid dest;
+    signal_kind kind;
+    term a;
+  };
+  using key = std::pair<clock::time_point, uint64_t>;
+  void run();
+
+  node_state& node_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::map<key, entry> by_deadline_;
+  std::unordered_map<uint64_t, clock::time_point> deadlines_;
+  std::atomic<uint64_t> next_id_{1};
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace otp::detail
