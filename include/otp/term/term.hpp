@@ -258,6 +258,12 @@ term operator""_term(const char* s, std::size_t n);
 
 // ---- constructors for compound terms ----------------------------------------------------------------
 term make_tuple(std::span<const term> elements);
+/// make_tuple(vec) for a std::vector<term>: without this overload, argument-dependent lookup would
+/// pick std::make_tuple for an unqualified call.
+template <class V>
+requires std::same_as<std::remove_cvref_t<V>, std::vector<term>> term make_tuple(V&& elements) {
+  return make_tuple(std::span<const term>(elements));
+}
 inline term tuple(std::initializer_list<term> elements) {
   return make_tuple({elements.begin(), elements.size()});
 }
