@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <exception>
 #include <new>
+#include <span>
 #include <utility>
 
 #include "term/etf_bytes.hpp"
@@ -12,10 +13,6 @@
 
 namespace otp::etf::detail {
 namespace {
-
-// Upfront reservation for a compound term's items; beyond it the vector grows with the items that
-// actually arrive, so a length field alone never decides how much memory is taken.
-constexpr std::size_t reserve_cap = 1024;
 
 // NEW_FUN_EXT's fixed part after the tag: Size:32 Arity:8 Uniq:16x8 Index:32 NumFree:32.
 constexpr std::size_t fun_fixed_size = 4 + 1 + 16 + 4 + 4;
@@ -89,9 +86,10 @@ bool term_reader::read_all(term& out) {
         return true;
       }
       frame& f = stack_.back();
-      if (f.kind != frame_kind::fun) f.items.push_back(std::move(value));
+      if (f.kind != frame_kind::fun) items_.push_back(std::move(value));
       if (--f.remaining > 0) break;
       if (!finish(f, value)) return false;
+      items_.resize(f.base);
       stack_.pop_back();
     }
     if (!merge_list_tails()) return false;
@@ -140,8 +138,7 @@ term_reader::step term_reader::open(frame_kind kind, uint64_t count, std::size_t
          "nesting deeper than decode_limits::max_depth (" + std::to_string(limits_.max_depth) + ")");
     return step::failed;
   }
-  frame& f = stack_.emplace_back(frame{kind, count, start, {}});
-  f.items.reserve(std::size_t(std::min<uint64_t>(count, reserve_cap)));
+  stack_.push_back(frame{kind, count, start, items_.size()});
   return step::pushed;
 }
 
@@ -178,7 +175,7 @@ term_reader::step term_reader::open_fun(std::size_t start, term& value) {
   }
   term pid;
   if (!pid_value(pid_tag, pid)) return step::failed;
-  frame f{frame_kind::fun, free_count, start, {}};
+  frame f{frame_kind::fun, free_count, start, items_.size()};
   f.fun_end = end;
   f.fun_module = module;
   f.fun_arity = arity;
@@ -206,22 +203,23 @@ bool term_reader::small_int_field(const char* what) {
               std::string(what) + " must be SMALL_INTEGER_EXT or INTEGER_EXT");
 }
 
-bool term_reader::finish(frame& f, term& value) {
+// Builds the compound term of a complete frame from its items (the caller then drops them).
+bool term_reader::finish(const frame& f, term& value) {
+  const std::span<term> items = std::span(items_).subspan(f.base);
   switch (f.kind) {
     case frame_kind::tuple:
-      value = otp::make_tuple(f.items);
+      value = otp::make_tuple(items);
       return true;
     case frame_kind::list: {
-      term tail = std::move(f.items.back());
-      f.items.pop_back();
-      value = f.items.empty() ? std::move(tail) : make_list(f.items, std::move(tail));
+      term tail = std::move(items.back());
+      value = items.size() == 1 ? std::move(tail) : make_list(items.first(items.size() - 1), std::move(tail));
       return true;
     }
     case frame_kind::map: {
       std::vector<std::pair<term, term>> entries;
-      entries.reserve(f.items.size() / 2);
-      for (std::size_t i = 0; i + 1 < f.items.size(); i += 2) {
-        entries.emplace_back(std::move(f.items[i]), std::move(f.items[i + 1]));
+      entries.reserve(items.size() / 2);
+      for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+        entries.emplace_back(std::move(items[i]), std::move(items[i + 1]));
       }
       const std::size_t arity = entries.size();
       value = make_map(std::move(entries));

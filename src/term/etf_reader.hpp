@@ -37,7 +37,7 @@ class term_reader {
     frame_kind kind;
     uint64_t remaining;       // items still to come; a list's tail counts as its last item
     std::size_t start;        // offset of the tag
-    std::vector<term> items;  // a closure's free variables are checked and dropped, not kept
+    std::size_t base;         // where its items begin in items_ (a closure's are dropped, not kept)
     std::size_t fun_end = 0;  // offset just past a NEW_FUN_EXT
     atom fun_module{};
     uint8_t fun_arity = 0;
@@ -48,7 +48,7 @@ class term_reader {
   step item(term& value);
   step open(frame_kind kind, uint64_t count, std::size_t start, term& value);
   step open_fun(std::size_t start, term& value);
-  bool finish(frame& f, term& value);
+  bool finish(const frame& f, term& value);
   bool merge_list_tails();
 
   // Leaves (etf_reader_leaf.cpp). Each starts just past its tag, which is at `start`.
@@ -88,6 +88,7 @@ class term_reader {
   std::size_t pos_;
   std::size_t terms_ = 0;
   std::vector<frame> stack_;
+  std::vector<term> items_;  // items of all open frames, innermost last: one allocation for all levels
   decode_error error_;
 };
 
