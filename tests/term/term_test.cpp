@@ -140,7 +140,8 @@ TEST(Term, FunsKeepTheirParts) {
   const fun_info e = fun_of(export_fun("lists"_a, "map"_a, 2));
   EXPECT_TRUE(e.is_export);
   EXPECT_EQ(e.function, atom("map"));
-  const fun_info c = fun_of(closure("mod"_a, 1, "\x01\x02"));
+  const term f = closure("mod"_a, 1, "\x01\x02");
+  const fun_info c = fun_of(f);  // encoded_body views f's storage
   EXPECT_FALSE(c.is_export);
   EXPECT_EQ(c.encoded_body, "\x01\x02");
   EXPECT_THROW(fun_of(term(1)), bad_term_access);
