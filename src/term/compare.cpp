@@ -12,10 +12,10 @@
 // small fiber stack.
 
 #include <cstring>
-#include <vector>
 
 #include "term/bignum.hpp"
 #include "term/nodes.hpp"
+#include "term/small_stack.hpp"
 
 namespace otp {
 namespace {
@@ -94,10 +94,11 @@ struct pending {
   const term* b;
   mode m;
 };
+using pending_stack = detail::small_stack<pending, 16>;
 
 // Compares the top-level of a and b; when they agree so far, pushes the children still to compare
 // (in reverse, so the first child is compared first) and returns 0.
-int compare_shallow(const pending& p, std::vector<pending>& stack) {
+int compare_shallow(const pending& p, pending_stack& stack) {
   const term& a = *p.a;
   const term& b = *p.b;
   if (a.raw_word() == b.raw_word()) return 0;
@@ -125,22 +126,22 @@ int compare_shallow(const pending& p, std::vector<pending>& stack) {
       const auto* x = node_as<detail::tuple_node>(a);
       const auto* y = node_as<detail::tuple_node>(b);
       if (x->arity != y->arity) return x->arity < y->arity ? -1 : 1;
-      for (std::size_t i = x->arity; i-- > 0;) stack.push_back({&x->elements()[i], &y->elements()[i], p.m});
+      for (std::size_t i = x->arity; i-- > 0;) stack.push({&x->elements()[i], &y->elements()[i], p.m});
       return 0;
     }
     case term_type::list: {
       const auto* x = node_as<detail::cons_node>(a);
       const auto* y = node_as<detail::cons_node>(b);
-      stack.push_back({&x->tail, &y->tail, p.m});
-      stack.push_back({&x->head, &y->head, p.m});
+      stack.push({&x->tail, &y->tail, p.m});
+      stack.push({&x->head, &y->head, p.m});
       return 0;
     }
     case term_type::map: {
       const auto& x = node_as<detail::map_node>(a)->entries;
       const auto& y = node_as<detail::map_node>(b)->entries;
       if (x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
-      for (std::size_t i = x.size(); i-- > 0;) stack.push_back({&x[i].second, &y[i].second, p.m});
-      for (std::size_t i = x.size(); i-- > 0;) stack.push_back({&x[i].first, &y[i].first, mode::exact});
+      for (std::size_t i = x.size(); i-- > 0;) stack.push({&x[i].second, &y[i].second, p.m});
+      for (std::size_t i = x.size(); i-- > 0;) stack.push({&x[i].first, &y[i].first, mode::exact});
       return 0;
     }
   }
@@ -148,12 +149,10 @@ int compare_shallow(const pending& p, std::vector<pending>& stack) {
 }
 
 int compare_terms(const term& a, const term& b, mode m) noexcept {
-  std::vector<pending> stack;
-  stack.push_back({&a, &b, m});
+  pending_stack stack;
+  stack.push({&a, &b, m});
   while (!stack.empty()) {
-    const pending p = stack.back();
-    stack.pop_back();
-    if (int c = compare_shallow(p, stack)) return c;
+    if (int c = compare_shallow(stack.pop(), stack)) return c;
   }
   return 0;
 }

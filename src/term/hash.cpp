@@ -4,9 +4,9 @@
 
 #include <bit>
 #include <cstring>
-#include <vector>
 
 #include "term/nodes.hpp"
+#include "term/small_stack.hpp"
 
 namespace otp {
 namespace {
@@ -39,10 +39,14 @@ struct hasher {
 
 std::size_t term::hash() const noexcept {
   hasher hs;
-  std::vector<const term*> stack{this};
+  if (!is_boxed()) {
+    hs.mix(w_);
+    return std::size_t(hs.h);
+  }
+  detail::small_stack<const term*, 32> stack;
+  stack.push(this);
   while (!stack.empty()) {
-    const term& t = *stack.back();
-    stack.pop_back();
+    const term& t = *stack.pop();
     if (!t.is_boxed()) {
       hs.mix(t.raw_word());  // small integers, atoms and [] are canonical words
       continue;
@@ -70,21 +74,21 @@ std::size_t term::hash() const noexcept {
       case node_kind::tuple: {
         const auto* x = node_as<detail::tuple_node>(t);
         hs.mix(x->arity);
-        for (std::size_t i = x->arity; i-- > 0;) stack.push_back(&x->elements()[i]);
+        for (std::size_t i = x->arity; i-- > 0;) stack.push(&x->elements()[i]);
         break;
       }
       case node_kind::cons: {
         const auto* c = node_as<detail::cons_node>(t);
-        stack.push_back(&c->tail);
-        stack.push_back(&c->head);
+        stack.push(&c->tail);
+        stack.push(&c->head);
         break;
       }
       case node_kind::map: {
         const auto& e = node_as<detail::map_node>(t)->entries;
         hs.mix(e.size());
         for (std::size_t i = e.size(); i-- > 0;) {
-          stack.push_back(&e[i].second);
-          stack.push_back(&e[i].first);
+          stack.push(&e[i].second);
+          stack.push(&e[i].first);
         }
         break;
       }

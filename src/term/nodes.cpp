@@ -4,15 +4,14 @@
 // freeable from a 64 KiB fiber stack. A node's children are released by hand; those whose count
 // drops to zero go on a worklist that the loop drains.
 
-#include <new>
-#include <vector>
-
 #include "term/nodes.hpp"
+#include <new>
+#include "term/small_stack.hpp"
 
 namespace otp::detail {
 namespace {
 
-using worklist = std::vector<heap_node*>;
+using worklist = small_stack<heap_node*, 32>;
 
 // Gives up `child`'s reference without running ~term (which could recurse): the reference is
 // moved into storage that is never destroyed, leaving `child` as [].
@@ -21,11 +20,11 @@ void drop(term& child, worklist& work) noexcept {
   heap_node* n = child.node();
   alignas(term) unsigned char sink[sizeof(term)];
   ::new (sink) term(std::move(child));
-  if (n->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) work.push_back(n);
+  if (n->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) work.push(n);
 }
 
 void drop_node(heap_node* n, worklist& work) noexcept {
-  if (n->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) work.push_back(n);
+  if (n->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) work.push(n);
 }
 
 // Frees one node; children that die are appended to `work`.
@@ -98,12 +97,8 @@ void free_one(heap_node* n, worklist& work) noexcept {
 
 void destroy_node(heap_node* node) noexcept {
   worklist work;
-  work.push_back(node);
-  while (!work.empty()) {
-    heap_node* n = work.back();
-    work.pop_back();
-    free_one(n, work);
-  }
+  work.push(node);
+  while (!work.empty()) free_one(work.pop(), work);
 }
 
 tuple_node* new_tuple_node(std::size_t arity) {
