@@ -58,7 +58,9 @@ class term_reader {
   bool string_ext(term& value);
   bool bit_binary(std::size_t start, term& value);
   bool atom_value(uint8_t tag, std::size_t start, atom& value);
-  bool node_atom(atom& value);  // an atom with its tag: the node of a pid/port/ref, module, function
+  bool node_atom(atom& value);
+  bool cached_atom(std::size_t start, atom& value);  // ATOM_CACHE_REF, after its tag  // an atom with its
+                                                     // tag: the node of a pid/port/ref, module, function
   bool pid_value(uint8_t tag, term& value);
   bool port_value(uint8_t tag, term& value);
   bool ref_value(uint8_t tag, std::size_t start, term& value);

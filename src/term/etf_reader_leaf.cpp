@@ -88,9 +88,12 @@ bool term_reader::leaf(uint8_t t, std::size_t start, term& value) {
     case tag::local:
       return fail(decode_errc::unsupported_tag, start,
                   "LOCAL_EXT (121) can only be decoded by the node that encoded it");
-    case tag::atom_cache_ref:
-      return fail(decode_errc::unsupported_tag, start,
-                  "ATOM_CACHE_REF (82) is only valid after a distribution header");
+    case tag::atom_cache_ref: {
+      atom a;
+      if (!cached_atom(start, a)) return false;
+      value = term(a);
+      return true;
+    }
     default:
       return fail(decode_errc::bad_tag, start, "unknown tag " + std::to_string(t));
   }
@@ -224,11 +227,25 @@ bool term_reader::node_atom(atom& value) {
   if (t == tag::atom || t == tag::small_atom || t == tag::atom_utf8 || t == tag::small_atom_utf8) {
     return atom_value(t, start, value);
   }
-  if (t == tag::atom_cache_ref) {
-    return fail(decode_errc::unsupported_tag, start,
-                "ATOM_CACHE_REF (82) is only valid after a distribution header");
-  }
+  if (t == tag::atom_cache_ref) return cached_atom(start, value);
   return fail(decode_errc::bad_tag, start, "expected an atom, found tag " + std::to_string(t));
+}
+
+// ATOM_CACHE_REF: Index:8 into the atom cache of the distribution header (decode_limits::atom_cache).
+bool term_reader::cached_atom(std::size_t start, atom& value) {
+  if (!need(1, "ATOM_CACHE_REF")) return false;
+  const uint8_t index = u8();
+  if (index < limits_.atom_cache.size()) {
+    value = limits_.atom_cache[index];
+    return true;
+  }
+  if (limits_.atom_cache.empty()) {
+    return fail(decode_errc::unsupported_tag, start,
+                "ATOM_CACHE_REF (82) is only valid after a distribution header (decode_limits::atom_cache)");
+  }
+  return fail(decode_errc::unsupported_tag, start,
+              "ATOM_CACHE_REF " + std::to_string(index) + " beyond the " +
+                  std::to_string(limits_.atom_cache.size()) + " atoms of the distribution header");
 }
 
 // NEW_PID_EXT: Node ID:32 Serial:32 Creation:32. PID_EXT: the same with Creation:8.

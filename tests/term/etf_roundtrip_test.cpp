@@ -195,3 +195,16 @@ TEST(EtfRoundTrip, ExistingOnlyAtomPolicy) {
   EXPECT_EQ(r.error().code, decode_errc::unknown_atom);
   EXPECT_FALSE(atom::existing("etf_never_seen_before"));
 }
+
+// After a distribution header, ATOM_CACHE_REF i stands for the header's i-th atom.
+TEST(EtfRoundTrip, AtomCacheRefsResolveThroughTheDistributionHeader) {
+  const atom cache[] = {atoms::ok, atom("n@h")};
+  const decode_limits with_cache{.atom_cache = cache};
+  // {ok, <n@h.1.2.3>} with both atoms taken from the cache.
+  const std::string body = bytes({104, 2, 82, 0, 88, 82, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3});
+  const auto t = decode_body(body, with_cache);
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(*t, tuple(atoms::ok, term(pid{atom("n@h"), 1, 2, 3})));
+  EXPECT_EQ(decode_body(body).error().code, decode_errc::unsupported_tag);
+  EXPECT_EQ(decode_body(bytes({82, 2}), with_cache).error().code, decode_errc::unsupported_tag);
+}

@@ -18,8 +18,9 @@
 // hold it, bounds inflated data, and reports every failure as a decode_error value.
 //
 // The *_body variants omit (encode) or expect no (decode) leading version byte 131: the form terms
-// take after a distribution header. ATOM_CACHE_REF (82) is refused here; the distribution layer
-// resolves it before calling in.
+// take after a distribution header. ATOM_CACHE_REF (82) refers to the atom cache of such a header:
+// the distribution layer passes the atoms it read there in decode_limits::atom_cache; without them the
+// tag is refused.
 //
 // Thread safety: all functions are reentrant; they may be called concurrently on distinct or shared
 // (immutable) terms.
@@ -27,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -76,7 +78,8 @@ enum class decode_errc : uint8_t {
   truncated,        // the input ends inside the term, or a length claims more bytes than remain
   bad_version,      // the first byte is not 131
   bad_tag,          // a byte that is no term tag (or the wrong tag where a specific one is required)
-  unsupported_tag,  // a real tag refused here: LOCAL_EXT, FUN_EXT, ATOM_CACHE_REF, nested compression
+  unsupported_tag,  // a real tag refused: LOCAL_EXT, FUN_EXT, nested compression, ATOM_CACHE_REF
+                    // without (or beyond) decode_limits::atom_cache
   too_deep,         // nesting beyond decode_limits::max_depth
   too_large,        // beyond max_terms, max_bytes or max_uncompressed_size
   bad_atom,         // an atom longer than 255 characters
@@ -118,6 +121,9 @@ struct decode_limits {
   /// Maximum declared uncompressed size of a compressed term (tag 80).
   std::size_t max_uncompressed_size = std::size_t(64) << 20;
   atom_policy atoms = atom_policy::create;
+  /// The atom cache of the distribution header this term follows: ATOM_CACHE_REF i (tag 82) decodes
+  /// as atom_cache[i]. Empty outside distribution, where the tag is refused. Not owned.
+  std::span<const atom> atom_cache{};
 };
 
 /// One term read from the front of a buffer and the number of bytes it took.
