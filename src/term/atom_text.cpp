@@ -20,12 +20,6 @@ constexpr std::array<std::string_view, 27> reserved_words = {
     "bxor",  "case", "catch",   "cond",   "div",     "end",  "fun", "if",   "let",
     "not",   "of",   "or",      "orelse", "receive", "rem",  "try", "when", "xor"};
 
-bool is_lower(uint32_t c) { return (c >= 'a' && c <= 'z') || (c >= 223 && c <= 255 && c != 247); }
-bool is_upper(uint32_t c) { return (c >= 'A' && c <= 'Z') || (c >= 192 && c <= 222 && c != 215); }
-bool is_name_char(uint32_t c) {
-  return is_lower(c) || is_upper(c) || (c >= '0' && c <= '9') || c == '_' || c == '@';
-}
-
 }  // namespace
 
 bool atom_needs_quotes(std::string_view name) {
@@ -34,7 +28,7 @@ bool atom_needs_quotes(std::string_view name) {
   while (pos < name.size()) {
     const auto c = next_code_point(name, pos);
     if (!c) return true;
-    if (first ? !is_lower(*c) : !is_name_char(*c)) return true;
+    if (first ? !is_lower_letter(*c) : !is_atom_char(*c)) return true;
     first = false;
   }
   if (first) return true;  // the empty atom ''

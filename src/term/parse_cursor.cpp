@@ -18,11 +18,6 @@ namespace otp::detail {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_lower(uint32_t c) { return (c >= 'a' && c <= 'z') || (c >= 223 && c <= 255 && c != 247); }
-bool is_upper(uint32_t c) { return (c >= 'A' && c <= 'Z') || (c >= 192 && c <= 222 && c != 215); }
-bool is_name_char(uint32_t c) {
-  return is_lower(c) || is_upper(c) || (c >= '0' && c <= '9') || c == '_' || c == '@';
-}
 
 int digit_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -86,12 +81,12 @@ std::optional<term> parse_cursor::scalar() {
   if (c == '<' && peek(1) == '<') return binary_literal();
   if (c == '<') return pid_literal();
   if (c == '#') return hash_literal();
-  if (text_.substr(pos_, 3) == "fun" && !is_name_char(uint8_t(peek(3)))) return fun_literal();
+  if (text_.substr(pos_, 3) == "fun" && !is_atom_char(uint8_t(peek(3)))) return fun_literal();
   std::size_t probe = pos_;
-  if (auto cp = next_code_point(text_, probe); cp && is_lower(*cp)) return bare_atom();
+  if (auto cp = next_code_point(text_, probe); cp && is_lower_letter(*cp)) return bare_atom();
   if (c == '\0' && at_end()) {
     fail("unexpected end of input");
-  } else if (auto cp2 = next_code_point(text_, probe = pos_); cp2 && (is_upper(*cp2) || *cp2 == '_')) {
+  } else if (auto cp2 = next_code_point(text_, probe = pos_); cp2 && (is_upper_letter(*cp2) || *cp2 == '_')) {
     fail("variables are not terms");
   } else {
     fail(std::string("unexpected character '") + c + "'");
@@ -307,7 +302,7 @@ std::optional<term> parse_cursor::bare_atom() {
   while (!at_end()) {
     std::size_t probe = pos_;
     auto cp = next_code_point(text_, probe);
-    if (!cp || !is_name_char(*cp)) break;
+    if (!cp || !is_atom_char(*cp)) break;
     name += char32_t(*cp);
     pos_ = probe;
   }
@@ -376,7 +371,7 @@ std::optional<term> parse_cursor::binary_literal() {
       // Type specifiers: utf8 changes the encoding; integer/big/unsigned are the defaults.
       do {
         const std::size_t spec_start = pos_;
-        while (!at_end() && (is_name_char(uint8_t(peek())))) ++pos_;
+        while (!at_end() && (is_atom_char(uint8_t(peek())))) ++pos_;
         const std::string_view spec = text_.substr(spec_start, pos_ - spec_start);
         if (spec == "utf8") {
           utf8 = true;
@@ -515,7 +510,7 @@ std::optional<term> parse_cursor::fun_literal() {
   auto name = [&]() -> std::optional<term> {
     std::size_t probe = pos_;
     if (peek() == '\'') return quoted_atom();
-    if (auto cp = next_code_point(text_, probe); cp && is_lower(*cp)) return bare_atom();
+    if (auto cp = next_code_point(text_, probe); cp && is_lower_letter(*cp)) return bare_atom();
     fail("expected an atom in fun M:F/A");
     return std::nullopt;
   };

@@ -183,8 +183,8 @@ std::optional<std::string> term::to_text() const {
   const term* t = this;
   for (; t->is_cons(); t = &detail::node_as<detail::cons_node>(*t)->tail) {
     const term& h = detail::node_as<detail::cons_node>(*t)->head;
-    if (!h.is_small() || h.small_value() < 0 || !detail::is_scalar(uint32_t(h.small_value())) ||
-        h.small_value() > 0x10FFFF)
+    if (!h.is_small() || h.small_value() < 0 || h.small_value() > 0x10FFFF ||
+        !detail::is_scalar(uint32_t(h.small_value())))
       return std::nullopt;
     detail::append_utf8(out, uint32_t(h.small_value()));
   }

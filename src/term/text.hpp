@@ -13,6 +13,17 @@ namespace otp::detail {
 /// Erlang's shortest round-trip float text: 1.0, 0.1, 1.0e20, 1.2345e-7.
 std::string format_float(double value);
 
+/// Characters of bare atoms, as erl_scan reads them (Latin-1 letters included).
+constexpr bool is_lower_letter(uint32_t c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 223 && c <= 255 && c != 247);
+}
+constexpr bool is_upper_letter(uint32_t c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 192 && c <= 222 && c != 215);
+}
+constexpr bool is_atom_char(uint32_t c) noexcept {
+  return is_lower_letter(c) || is_upper_letter(c) || (c >= '0' && c <= '9') || c == '_' || c == '@';
+}
+
 /// Whether an atom with this name must be written in single quotes.
 bool atom_needs_quotes(std::string_view name);
 /// Appends `name` as an atom, quoted and escaped when needed.

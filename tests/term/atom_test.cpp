@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <otp/term/atom.hpp>
 #include <otp/term/term.hpp>
@@ -97,4 +99,29 @@ TEST(AtomTableDeathTest, LimitSetEarlyIsEnforced) {
         std::exit(6);
       },
       ::testing::ExitedWithCode(0), "");
+}
+
+// Interning is thread-safe: every thread gets the same atom for a name, and names read back
+// (lock-free) while others intern.
+TEST(AtomTable, ConcurrentInterningAgrees) {
+  constexpr int threads = 8, names = 2000;
+  std::vector<std::vector<uint32_t>> seen(threads);
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t)
+    pool.emplace_back([t, &seen] {
+      for (int i = 0; i < names; ++i) {
+        const std::string name = "concurrent_" + std::to_string((i * 7 + t * 13) % names);
+        const atom a(name);
+        if (a.name() != name) std::abort();
+        seen[t].push_back(a.index());
+      }
+    });
+  for (auto& th : pool) th.join();
+  for (int i = 0; i < names; ++i) {
+    const atom a = *atom::existing("concurrent_" + std::to_string(i));
+    EXPECT_EQ(a.name(), "concurrent_" + std::to_string(i));
+  }
+  for (int t = 0; t < threads; ++t)
+    for (int i = 0; i < names; ++i)
+      EXPECT_EQ(seen[t][i], atom("concurrent_" + std::to_string((i * 7 + t * 13) % names)).index());
 }
