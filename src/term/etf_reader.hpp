@@ -2,9 +2,10 @@
 // term_reader: decodes one external term (without version byte) from a buffer, for hostile input.
 //
 // Compound terms (tuples, lists, maps, closures' free variables) are collected on an explicit stack
-// of frames rather than by recursion, so nesting depth is bounded by decode_limits::max_depth and
-// costs heap only. Every length field is checked against the bytes that remain (each element takes at
-// least one byte) before anything is reserved, so a forged length fails at once.
+// of frames rather than by recursion, their items on one shared vector, so nesting depth is bounded
+// by decode_limits::max_depth and costs heap only. Every length field is checked against the bytes that
+// remain (each element takes at least one byte) before anything is reserved, so a forged length fails at
+// once.
 //
 // The driver lives in etf_reader.cpp, the leaf terms (numbers, atoms, binaries, identifiers, exports)
 // in etf_reader_leaf.cpp.
@@ -58,9 +59,8 @@ class term_reader {
   bool string_ext(term& value);
   bool bit_binary(std::size_t start, term& value);
   bool atom_value(uint8_t tag, std::size_t start, atom& value);
-  bool node_atom(atom& value);
-  bool cached_atom(std::size_t start, atom& value);  // ATOM_CACHE_REF, after its tag  // an atom with its
-                                                     // tag: the node of a pid/port/ref, module, function
+  bool node_atom(atom& value);  // an atom with its tag: the node of a pid/port/ref, module, function
+  bool cached_atom(std::size_t start, atom& value);  // ATOM_CACHE_REF, after its tag
   bool pid_value(uint8_t tag, term& value);
   bool port_value(uint8_t tag, term& value);
   bool ref_value(uint8_t tag, std::size_t start, term& value);
