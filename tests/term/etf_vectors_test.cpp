@@ -233,3 +233,15 @@ TEST(EtfVectors, LongAtomsListsAndBigIntegers) {
   std::string below = bytes({131, 110, 255, 0}) + std::string(255, '\xFF');
   EXPECT_EQ(encode(must_decode(below)), below);
 }
+
+// OTP 25 re-encodes a port as V4_PORT_EXT once its number needs more than 28 bits:
+// term_to_binary(binary_to_term(<<131, 89, 119, 3, "a@b", N:32, 1:32>>), [{minor_version, 2}]).
+TEST(EtfVectors, PortsBeyond28BitsUseV4PortExt) {
+  const atom node("a@b");
+  EXPECT_EQ(show(encode(term(port{node, 0x0FFFFFFF, 1}))),
+            show(bytes({131, 89, 119, 3, 97, 64, 98, 15, 255, 255, 255, 0, 0, 0, 1})));
+  EXPECT_EQ(show(encode(term(port{node, 0x10000000, 1}))),
+            show(bytes({131, 120, 119, 3, 97, 64, 98, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 1})));
+  EXPECT_EQ(show(encode(term(port{node, 0xFFFFFFFF, 1}))),
+            show(bytes({131, 120, 119, 3, 97, 64, 98, 0, 0, 0, 0, 255, 255, 255, 255, 0, 0, 0, 1})));
+}
