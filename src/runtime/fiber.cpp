@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <pthread.h>
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
 #include <new>
 
@@ -25,18 +27,44 @@ std::size_t page_size() noexcept {
 
 std::size_t round_up(std::size_t n, std::size_t to) noexcept { return (n + to - 1) / to * to; }
 
+// Each guard page splits its stack into two kernel mappings, and Linux caps mappings per process
+// (vm.max_map_count, 65530 by default). Guarded stacks are therefore rationed to a quarter of
+// that cap; beyond it stacks come without a guard page, and adjacent unguarded stacks merge into
+// few mappings, so tens of thousands of blocked processes do not exhaust the cap.
+std::size_t guarded_stack_budget() noexcept {
+  static const std::size_t budget = [] {
+    std::size_t cap = 65530;
+    if (std::FILE* f = std::fopen("/proc/sys/vm/max_map_count", "r")) {
+      unsigned long v = 0;
+      if (std::fscanf(f, "%lu", &v) == 1 && v > 0) cap = v;
+      std::fclose(f);
+    }
+    return cap / 4;
+  }();
+  return budget;
+}
+
+std::atomic<std::size_t> guarded_stacks{0};
+
 }  // namespace
 
 fiber* fiber_create(std::size_t stack_size, void (*entry)(transfer_t)) {
   const std::size_t page = page_size();
   const std::size_t usable = round_up(stack_size < 4 * page ? 4 * page : stack_size, page);
-  const std::size_t total = usable + page;  // one guard page below the stack
+  const bool guarded = guarded_stacks.fetch_add(1, std::memory_order_relaxed) < guarded_stack_budget();
+  if (!guarded) guarded_stacks.fetch_sub(1, std::memory_order_relaxed);
+  const std::size_t guard = guarded ? page : 0;
+  const std::size_t total = usable + guard;
   // MAP_NORESERVE: a fiber's stack costs only the pages it touches.
   void* mem = ::mmap(nullptr, total, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-  if (mem == MAP_FAILED) throw std::bad_alloc();
-  if (::mprotect(mem, page, PROT_NONE) != 0) {
+  if (mem == MAP_FAILED) {
+    if (guarded) guarded_stacks.fetch_sub(1, std::memory_order_relaxed);
+    throw std::bad_alloc();
+  }
+  if (guarded && ::mprotect(mem, page, PROT_NONE) != 0) {
     ::munmap(mem, total);
+    guarded_stacks.fetch_sub(1, std::memory_order_relaxed);
     throw std::bad_alloc();
   }
   // The fiber record sits at the very top of its own stack: no separate allocation.
@@ -45,7 +73,8 @@ fiber* fiber_create(std::size_t stack_size, void (*entry)(transfer_t)) {
   new (f) fiber();
   f->mapping = mem;
   f->mapping_size = total;
-  f->stack_bottom = static_cast<char*>(mem) + page;
+  f->guarded = guarded;
+  f->stack_bottom = static_cast<char*>(mem) + guard;
   f->stack_size = usable - round_up(sizeof(fiber), 64);
   f->ctx = boost::context::detail::make_fcontext(f, f->stack_size, entry);
 #if defined(OTP_TSAN_FIBERS)
@@ -65,6 +94,7 @@ void fiber_destroy(fiber* f) noexcept {
 #endif
   void* mem = f->mapping;
   std::size_t size = f->mapping_size;
+  if (f->guarded) guarded_stacks.fetch_sub(1, std::memory_order_relaxed);
   f->~fiber();
   ::munmap(mem, size);
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Fibers: guard-paged mmap stacks and the context switch between them (Boost.Context fcontext).
 //
+// Stacks have a guard page below them while the kernel's mapping budget allows (see fiber.cpp).
 // A fiber is a stack plus the saved context of whatever runs on it while it is suspended. The
 // scheduler's loop runs on fibers, never on a thread's own stack, because a process that blocks
 // keeps the fiber it blocked on and may later resume on another scheduler thread.
@@ -21,6 +22,7 @@ struct fiber {
   fcontext_t ctx = nullptr;  // valid while suspended
   void* mapping = nullptr;   // mmap base, guard page included; nullptr for a thread's own stack
   std::size_t mapping_size = 0;
+  bool guarded = false;          // has a guard page below the stack
   void* stack_bottom = nullptr;  // lowest usable address (for ASan)
   std::size_t stack_size = 0;
   void* tsan_fiber = nullptr;

@@ -58,6 +58,8 @@ struct node_state {
 /// that cannot be reached, gets Erlang's answer: a link gets an exit signal `noproc` (or
 /// `noconnection`), a monitor gets a DOWN; anything else is dropped.
 void deliver_signal(node_state& node, const pid& to, signal* s) noexcept;
+/// Answers a process_info request whose target has gone.
+void answer_info_request_for_dead(node_state& node, const pid& target, const signal& request) noexcept;
 /// Pushes `s` into a live local process; false (ownership kept) if there is none.
 bool push_local(node_state& node, const pid& to, signal* s) noexcept;
 

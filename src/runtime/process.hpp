@@ -62,6 +62,7 @@ struct process {
   bool exiting = false;
   bool timed_out = false;    // the armed receive timer fired
   bool in_blocking = false;  // waiting for otp::blocking work: exit signals are deferred
+  bool in_callback = false;  // a reactor inside one of its callbacks (it owns the fiber then)
   int32_t reductions = 0;
   node_state* node;
   uint64_t number;           // pid number: slot in the process table plus generation

@@ -215,19 +215,14 @@ std::optional<process_info_t> process_info(const pid& target) {
         }
       });
   if (!alive) return std::nullopt;
-  const ref mref = monitor(target);
+  // The target answers {Ref, Info}; if it is gone before it can, the runtime answers
+  // {Ref, undefined} for it, so no monitor is needed (and none shows up in the answer).
   const term reply_ref(detail::new_ref(*p.node));
   deliver_signal(*p.node, target, new signal(signal_kind::info_request, me, reply_ref));
-  const term mref_term(mref);
-  term answer = *receive(
-      [&](const term& m) {
-        return m.is_tuple() && ((m.tuple_size() == 2 && m[0] == reply_ref) ||
-                                (m.tuple_size() == 5 && m[0].is_atom(atoms::DOWN) && m[1] == mref_term));
-      },
-      infinity);
-  demonitor(mref, true);
-  if (answer.tuple_size() == 5) return std::nullopt;
-  process_info_t info = *answer[1].opaque_get<process_info_t>();
+  term answer = *receive([&](const term& m) { return m.is_tuple(2) && m[0] == reply_ref; }, infinity);
+  const process_info_t* described = answer[1].opaque_get<process_info_t>();
+  if (described == nullptr) return std::nullopt;
+  process_info_t info = *described;
   info.status = status;
   return info;
 }

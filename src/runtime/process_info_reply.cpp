@@ -12,7 +12,13 @@ process_info_t describe_process(process& p) {
   info.trap_exit = p.trap_exit;
   info.priority = p.prio;
   info.memory = sizeof(process) + p.mq.size() * sizeof(signal);
-  if (p.fib != nullptr) info.memory += fiber_resident_bytes(*p.fib);
+  // A plain process always has a stack; a reactor only while inside a callback. The process is
+  // running (it describes itself), so that stack is the one under it now.
+  if (!p.reactor_body || p.in_callback) {
+    if (scheduler* s = current_scheduler(); s != nullptr && s->running != nullptr) {
+      info.memory += fiber_resident_bytes(*s->running);
+    }
+  }
   if (p.relations != nullptr) {
     const auto& rel = *p.relations;
     info.links.assign(rel.links.begin(), rel.links.end());

@@ -18,11 +18,19 @@ constexpr int32_t reduction_budget = 4000;
 
 enum class reactor_outcome { idle, yielded };
 
+/// Marks a reactor as inside a callback, where it may block and so keep the fiber it runs on.
+struct callback_scope {
+  explicit callback_scope(process& p) noexcept : p_(p) { p_.in_callback = true; }
+  ~callback_scope() { p_.in_callback = false; }
+  process& p_;
+};
+
 reactor_outcome run_reactor(process& p) {
   reactor& r = *p.reactor_body;
   if (!p.started) {
     drain_signals(p);
     p.started = true;
+    callback_scope scope(p);
     r.on_start();
   }
   for (int turn = 0; turn < reactor_batch; ++turn) {
@@ -33,11 +41,13 @@ reactor_outcome run_reactor(process& p) {
       delete m;
       // A gen_server-style timeout measures inactivity: any message restarts it.
       disarm_receive_timer(p);
+      callback_scope scope(p);
       r.on_message(std::move(message));
       continue;
     }
     if (p.timed_out) {
       p.timed_out = false;
+      callback_scope scope(p);
       r.on_timeout();
       continue;
     }
@@ -138,6 +148,8 @@ void finish_process(process* p, term reason) noexcept {
         deliver_signal(node, left->from, new signal(signal_kind::exit_linked, self, reason));
       } else if (left->kind == signal_kind::monitor) {
         deliver_signal(node, left->from, new signal(signal_kind::down, self, left->a, reason));
+      } else if (left->kind == signal_kind::info_request) {
+        answer_info_request_for_dead(node, self, *left);
       }
       delete left;
       left = next;

@@ -17,6 +17,8 @@ void answer_missing_target(node_state& node, const pid& target, signal* s, const
     deliver_signal(node, s->from, new signal(signal_kind::exit_linked, target, reason));
   } else if (s->kind == signal_kind::monitor) {
     deliver_signal(node, s->from, new signal(signal_kind::down, target, s->a, reason));
+  } else if (s->kind == signal_kind::info_request) {
+    answer_info_request_for_dead(node, target, *s);
   }
   delete s;
 }
@@ -50,6 +52,12 @@ bool forward_remote(remote_route& route, const pid& to, const signal& s) {
 }
 
 }  // namespace
+
+void answer_info_request_for_dead(node_state& node, const pid& target, const signal& request) noexcept {
+  // process_info of a process that is gone is `undefined`.
+  deliver_signal(node, request.from,
+                 new signal(signal_kind::message, target, tuple(request.a, atoms::undefined)));
+}
 
 bool push_local(node_state& node, const pid& to, signal* s) noexcept {
   if (to.creation != node.creation) return false;  // a pid of an earlier incarnation of this node

@@ -84,7 +84,7 @@ class node {
   template <class F>
   auto run(F&& body) -> std::invoke_result_t<F&>;
   /// Waits until the process `p` has exited and returns its exit reason (bounded by `limit`;
-  /// nullopt on timeout).
+  /// nullopt on timeout). It monitors `p`, so a process already gone gives `noproc`.
   std::optional<term> await_exit(const pid& p, std::chrono::milliseconds limit = std::chrono::minutes(1));
 
   // ---- distribution hooks --------------------------------------------------------------------------

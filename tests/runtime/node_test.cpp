@@ -1,0 +1,153 @@
+// The node: start, run, stop, process info and blocking work.
+
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include <otp/runtime.hpp>
+
+#include "support/runtime_support.hpp"
+
+using namespace otp;
+using namespace otp::literals;
+using namespace otp::test;
+
+// Stopping a node kills every process, unwinding blocked ones (their destructors run).
+TEST(Node, StopUnwindsBlockedProcesses) {
+  auto destroyed = std::make_shared<std::atomic<int>>(0);
+  struct guard {
+    std::shared_ptr<std::atomic<int>> counter;
+    ~guard() { counter->fetch_add(1); }
+  };
+  {
+    node n({.schedulers = 2});
+    n.run([destroyed] {
+      for (int i = 0; i < 100; ++i) {
+        spawn([destroyed] {
+          guard g{destroyed};
+          receive();
+        });
+      }
+      // Make sure all have started and blocked.
+      for (int i = 0; i < 100; ++i) yield();
+    });
+    EXPECT_GT(n.process_count(), 0u);
+    n.stop();
+    EXPECT_EQ(n.process_count(), 0u);
+  }
+  EXPECT_EQ(destroyed->load(), 100);
+}
+
+TEST(Node, RunRethrowsExceptionsAndReportsExits) {
+  node n({.schedulers = 1});
+  EXPECT_THROW(n.run([] { throw std::out_of_range("x"); }), std::out_of_range);
+  try {
+    n.run([] { exit("gone"_a); });
+    FAIL() << "expected process_exited";
+  } catch (const process_exited& e) {
+    EXPECT_EQ(e.reason(), term("gone"_a));
+  }
+}
+
+TEST(Node, OutsideThreadsCanSpawnSendAndAwait) {
+  node n({.schedulers = 2});
+  auto result = std::make_shared<std::promise<term>>();
+  pid p = n.spawn([result] {
+    result->set_value(receive());
+    exit(receive());
+  });
+  n.send(p, "from outside"_a);
+  auto f = result->get_future();
+  ASSERT_EQ(f.wait_for(bound), std::future_status::ready);
+  EXPECT_EQ(f.get(), term("from outside"_a));
+  // await_exit monitors the process: start it, and end the process once the monitor is in place.
+  auto reason = std::async(std::launch::async, [&] { return n.await_exit(p); });
+  n.run([p] {
+    while (process_info(p)->monitored_by.empty()) yield();
+  });
+  n.send(p, "bye"_a);
+  EXPECT_EQ(reason.get(), std::optional<term>("bye"_a));
+  // A process that is already gone reports noproc, as a monitor does.
+  EXPECT_EQ(n.await_exit(p), std::optional<term>(atoms::noproc));
+}
+
+// Process-only functions called from a plain thread fail clearly.
+TEST(Node, ProcessFunctionsOutsideProcessThrow) {
+  node n({.schedulers = 1});
+  EXPECT_THROW(self(), not_in_process);
+  EXPECT_FALSE(in_process());
+}
+
+TEST(Node, ProcessInfoReportsQueueStatusAndDeadAsNothing) {
+  node n({.schedulers = 2});
+  auto [queue, status, dead] = n.run([] {
+    pid p = spawn([] { next_matching([](const term& m) { return m.is_atom("go"_a); }); });
+    for (int i = 0; i < 3; ++i) send(p, i);
+    auto info = process_info(p);
+    ref m = monitor(p);
+    send(p, "go"_a);
+    next_down(m);
+    return std::tuple{info->message_queue_len, info->status, process_info(p).has_value()};
+  });
+  EXPECT_EQ(queue, 3u);
+  EXPECT_TRUE(status == atoms::waiting || status == atoms::runnable || status == atoms::running);
+  EXPECT_FALSE(dead);
+}
+
+// Blocking work runs off the schedulers: with one scheduler, another process still runs while
+// the work waits for it.
+TEST(Node, BlockingWorkDoesNotHoldTheScheduler) {
+  node n({.schedulers = 1});
+  int got = n.run([] {
+    auto gate = std::make_shared<std::promise<int>>();
+    spawn([gate] { gate->set_value(7); });
+    return blocking([gate] {
+      auto f = gate->get_future();
+      if (f.wait_for(bound) != std::future_status::ready) return -1;
+      return f.get();
+    });
+  });
+  EXPECT_EQ(got, 7);
+}
+
+// An exit signal that arrives during blocking work takes effect when the work returns.
+TEST(Node, ExitDuringBlockingWorkIsDeferred) {
+  node n({.schedulers = 2});
+  auto [reason, finished] = n.run([] {
+    auto gate = std::make_shared<std::promise<void>>();
+    auto finished = std::make_shared<std::atomic<bool>>(false);
+    auto [p, m] = spawn_monitor([gate, finished] {
+      blocking([gate] { gate->get_future().wait_for(bound); });
+      finished->store(true);  // never reached: the kill applies right after the work
+    });
+    exit(p, atoms::kill);
+    sleep(timeout::ms(5));
+    gate->set_value();
+    return std::pair{next_down(m)[4], finished->load()};
+  });
+  EXPECT_EQ(reason, term(atoms::killed));
+  EXPECT_FALSE(finished);
+}
+
+// Pids print as Erlang prints local pids, and refs are unique.
+TEST(Node, PidsAndRefsAreDistinct) {
+  node n({.schedulers = 2});
+  auto [a, b, r1, r2] = n.run([] { return std::tuple{spawn([] {}), spawn([] {}), make_ref(), make_ref()}; });
+  EXPECT_NE(a, b);
+  EXPECT_NE(r1, r2);
+  EXPECT_EQ(to_string(term(a)).substr(0, 3), "<0.");
+}
+
+// Priorities: a max-priority process runs before normal ones queued earlier on the same scheduler.
+TEST(Node, MaxPriorityRunsFirst) {
+  node n({.schedulers = 1});
+  std::vector<term> order = n.run([] {
+    pid me = self();
+    spawn([me] { send(me, "normal"_a); });
+    spawn_options o;
+    o.priority = priority::max;
+    spawn_opt([me] { send(me, "max"_a); }, o);
+    return std::vector<term>{next_message(), next_message()};
+  });
+  EXPECT_EQ(order, (std::vector<term>{"max"_a, "normal"_a}));
+}

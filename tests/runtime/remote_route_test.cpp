@@ -1,0 +1,101 @@
+// Signals to other nodes go through the node's remote_route; without one they fail as towards an
+// unreachable node (noconnection).
+
+#include <gtest/gtest.h>
+
+#include <future>
+#include <mutex>
+
+#include <otp/runtime.hpp>
+
+#include "support/runtime_support.hpp"
+
+using namespace otp;
+using namespace otp::literals;
+using namespace otp::test;
+
+namespace {
+
+class recording_route : public remote_route {
+ public:
+  bool send(const pid&, const pid& to, const term& m) override { return log("send", to, m); }
+  bool send_named(const pid&, atom name, atom, const term& m) override {
+    return log("send_named", pid{}, tuple(name, m));
+  }
+  bool link(const pid&, const pid& to) override { return log("link", to, term()); }
+  bool unlink(const pid&, const pid& to) override { return log("unlink", to, term()); }
+  bool exit(const pid&, const pid& to, const term& r, bool) override { return log("exit", to, r); }
+  bool monitor(const pid&, const pid& to, const ref&) override { return log("monitor", to, term()); }
+  bool monitor_named(const pid&, atom, atom, const ref&) override { return true; }
+  bool demonitor(const pid&, const pid& to, const ref&) override { return log("demonitor", to, term()); }
+
+  std::vector<std::string> calls() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return calls_;
+  }
+
+ private:
+  bool log(const char* what, const pid&, const term& t) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.push_back(std::string(what) + " " + to_string(t));
+    return true;
+  }
+  std::mutex mutex_;
+  std::vector<std::string> calls_;
+};
+
+pid remote_pid() { return pid{"far@away"_a, 40, 0, 7}; }
+
+}  // namespace
+
+TEST(RemoteRoute, SignalsToOtherNodesGoThroughTheRoute) {
+  node n({.schedulers = 2});
+  auto route = std::make_shared<recording_route>();
+  n.set_remote_route(route);
+  n.run([] {
+    send(remote_pid(), "hi"_a);
+    link(remote_pid());
+    ref m = monitor(remote_pid());
+    demonitor(m);
+    unlink(remote_pid());
+  });
+  EXPECT_EQ(route->calls(),
+            (std::vector<std::string>{"send hi", "link []", "monitor []", "demonitor []", "unlink []"}));
+}
+
+// Without a route, a link to another node's process exits with noconnection and a monitor fires.
+TEST(RemoteRoute, NoRouteMeansNoconnection) {
+  node n({.schedulers = 2});
+  auto [exit_reason, down_reason] = n.run([] {
+    trap_exit(true);
+    link(remote_pid());
+    term e = next_exit_from(remote_pid())[2];
+    term d = next_down(monitor(remote_pid()))[4];
+    return std::pair{e, d};
+  });
+  EXPECT_EQ(exit_reason, term(atoms::noconnection));
+  EXPECT_EQ(down_reason, term(atoms::noconnection));
+}
+
+// Signals coming in from another node reach local processes with Erlang's semantics.
+TEST(RemoteRoute, InboundSignalsAreDelivered) {
+  node n({.schedulers = 2});
+  auto box = std::make_shared<std::promise<term>>();
+  spawn_options trapping;
+  trapping.trap_exit = true;  // set before any signal can arrive
+  pid local = n.spawn(
+      [box] {
+        term m = next_message();
+        term e = next_message();
+        box->set_value(tuple(m, e));
+      },
+      trapping);
+  n.deliver_send(remote_pid(), local, "from afar"_a);
+  n.deliver_link(remote_pid(), local);
+  n.deliver_exit(remote_pid(), local, "remote_crash"_a, true);
+  auto f = box->get_future();
+  ASSERT_EQ(f.wait_for(bound), std::future_status::ready);
+  term got = f.get();
+  EXPECT_EQ(got[0], term("from afar"_a));
+  EXPECT_EQ(got[1], tuple(atoms::EXIT, remote_pid(), "remote_crash"_a));
+}
