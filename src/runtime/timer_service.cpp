@@ -65,9 +65,10 @@ void timer_service::run() {
       wake_.wait(lock);
       continue;
     }
-    auto first = by_deadline_.begin();
-    if (first->first.first > clock::now()) {
-      wake_.wait_until(lock, first->first.first);
+    // A copy: the entry may be cancelled (and freed) while this thread waits without the lock.
+    const clock::time_point next = by_deadline_.begin()->first.first;
+    if (next > clock::now()) {
+      wake_.wait_until(lock, next);
       continue;
     }
     // Collect everything due, then deliver without holding the lock: delivery may wake schedulers.

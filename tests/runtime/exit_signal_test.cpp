@@ -14,10 +14,6 @@ namespace {
 
 node_options two_schedulers() { return {.schedulers = 2}; }
 
-/// A process that waits for anything and then exits with the message as its reason.
-pid spawn_waiter() {
-  return spawn([] { exit(receive()); });
-}
 
 }  // namespace
 
