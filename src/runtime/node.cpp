@@ -54,7 +54,8 @@ node::~node() { stop(); }
 void node::stop() {
   detail::node_state& s = *state_;
   if (s.stopped.exchange(true)) return;
-  // Kill until nothing is left: a dying process may still spawn (a supervisor restarting).
+  // Kill until nothing is left: a dying process may still spawn (a supervisor restarting), so
+  // whatever is alive once the exits stop making progress gets a kill of its own.
   while (s.table.size() > 0) {
     std::vector<pid> alive;
     s.table.for_each([&](detail::process* p) { alive.push_back(s.make_pid(p->number)); });
@@ -62,7 +63,12 @@ void node::stop() {
       detail::deliver_signal(s, p, new detail::signal(detail::signal_kind::exit, pid{}, term(atoms::kill)));
     }
     std::unique_lock<std::mutex> lock(s.live_mutex);
-    s.live_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return s.table.size() == 0; });
+    for (std::size_t before = s.table.size(); before > 0;) {
+      s.live_cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return s.table.size() == 0; });
+      const std::size_t now = s.table.size();
+      if (now >= before) break;
+      before = now;
+    }
   }
   s.stopping_schedulers.store(true, std::memory_order_seq_cst);
   for (auto& sched : s.schedulers) sched->unpark();

@@ -69,6 +69,9 @@ process& current_process();
 process* current_process_or_null() noexcept;
 /// Moves arrived signals out of the inbox and acts on them; may end the process (throws).
 void drain_signals(process& p);
+/// The same where no process code is on the stack to unwind: returns the reason the process must
+/// end with instead of throwing it (an exception per exit is costly when many processes die).
+std::optional<term> take_signals(process& p);
 /// Blocks the running process until a signal arrives.
 void wait_for_signal(process& p);
 /// Counts one reduction; yields the scheduler when the budget is spent.

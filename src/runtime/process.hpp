@@ -49,6 +49,9 @@ struct process {
   // ---- any thread ---------------------------------------------------------------------------------
   inbox in;
   std::atomic<run_state> state{run_state::runnable};
+  // Set (under its table slot's lock) when a name is registered for it, so that only named
+  // processes take the name registry's lock when they exit.
+  std::atomic<bool> named{false};
 
   // ---- scheduler ------------------------------------------------------------------------------------
   process* run_next = nullptr;  // intrusive run-queue link

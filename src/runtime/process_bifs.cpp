@@ -175,7 +175,14 @@ bool register_name(atom name, const pid& target) {
   detail::process& p = current_process();
   detail::node_state& node = *p.node;
   if (name == atoms::undefined || !node.is_local(target)) return false;
-  return node.names.add(name, target, [&] { return is_process_alive(target); });
+  // The liveness check marks the process as named while its slot is locked: if it exits after
+  // this, its exit sees the mark and removes the name; if before, the check fails.
+  return node.names.add(name, target, [&] {
+    return target.creation == node.creation &&
+           node.table.with_process((uint64_t(target.serial) << 32) | target.id, [](detail::process* t) {
+             t->named.store(true, std::memory_order_relaxed);
+           });
+  });
 }
 
 bool unregister_name(atom name) { return current_process().node->names.remove(name); }

@@ -16,7 +16,7 @@ constexpr int reactor_batch = 64;
 // runtime calls (receive, send) so that others get their turn.
 constexpr int32_t reduction_budget = 4000;
 
-enum class reactor_outcome { idle, yielded };
+enum class reactor_outcome { idle, yielded, ended };
 
 /// Marks a reactor as inside a callback, where it may block and so keep the fiber it runs on.
 struct callback_scope {
@@ -25,16 +25,18 @@ struct callback_scope {
   process& p_;
 };
 
-reactor_outcome run_reactor(process& p) {
+/// Runs a reactor's loop for one turn. Between callbacks nothing of the process is on the stack,
+/// so an exit signal found there ends it without an exception (`death` is set, `ended` returned).
+reactor_outcome run_reactor(process& p, std::optional<term>& death) {
   reactor& r = *p.reactor_body;
   if (!p.started) {
-    drain_signals(p);
+    if ((death = take_signals(p))) return reactor_outcome::ended;
     p.started = true;
     callback_scope scope(p);
     r.on_start();
   }
   for (int turn = 0; turn < reactor_batch; ++turn) {
-    drain_signals(p);
+    if ((death = take_signals(p))) return reactor_outcome::ended;
     if (signal* m = p.mq.head()) {
       p.mq.remove(nullptr, m);
       term message = std::move(m->a);
@@ -98,19 +100,18 @@ ref new_ref(node_state& node) noexcept {
 }
 
 bool run_inline(process* p) {
-  term reason;
+  std::optional<term> reason;
   try {
     if (p->reactor_body) {
-      if (run_reactor(*p) == reactor_outcome::yielded) {
-        p->state.store(run_state::runnable, std::memory_order_relaxed);
-      }
-      return true;
+      const reactor_outcome outcome = run_reactor(*p, reason);
+      if (outcome == reactor_outcome::yielded) p->state.store(run_state::runnable, std::memory_order_relaxed);
+      if (outcome != reactor_outcome::ended) return true;
+    } else if (!(reason = take_signals(*p))) {
+      // An exit signal that arrived before the first run ended the process before its body.
+      p->started = true;
+      p->body();
+      reason = term(atoms::normal);
     }
-    // An exit signal that arrived before the first run ends the process before its body starts.
-    drain_signals(*p);
-    p->started = true;
-    p->body();
-    reason = term(atoms::normal);
   } catch (const exit_exception& e) {
     reason = e.reason();
   } catch (const erlang_error& e) {
@@ -118,7 +119,7 @@ bool run_inline(process* p) {
   } catch (...) {
     reason = exception_reason(std::current_exception());
   }
-  finish_process(p, std::move(reason));
+  finish_process(p, std::move(*reason));
   return false;
 }
 
@@ -134,7 +135,7 @@ void finish_process(process* p, term reason) noexcept {
   }
   // Leave the table first: from now on senders find no process and answer for it themselves.
   node.table.remove(p);
-  node.names.remove_pid(self);
+  if (p->named.load(std::memory_order_relaxed)) node.names.remove_pid(self);
   disarm_receive_timer(*p);
   p->mq.clear();
 

@@ -98,17 +98,22 @@ std::optional<term> handle_signal(process& p, signal* s) {
 
 }  // namespace
 
-void drain_signals(process& p) {
+std::optional<term> take_signals(process& p) {
   signal* s = p.in.take_all();
   while (s != nullptr) {
     signal* next = s->next;
     if (std::optional<term> death = handle_signal(p, s)) {
       // The rest are answered as signals to a dead process when the process finishes.
       p.pending = next;
-      throw exit_exception(std::move(*death));
+      return death;
     }
     s = next;
   }
+  return std::nullopt;
+}
+
+void drain_signals(process& p) {
+  if (std::optional<term> death = take_signals(p)) throw exit_exception(std::move(*death));
 }
 
 }  // namespace otp::detail
