@@ -14,7 +14,6 @@ namespace {
 
 node_options two_schedulers() { return {.schedulers = 2}; }
 
-
 }  // namespace
 
 // A process that does not trap exits ignores an exit signal with reason normal.
