@@ -37,6 +37,7 @@ struct monitor_target {
 /// Links and monitors, allocated on first use: most processes have none, and an idle process
 /// should cost as little as possible.
 struct process_relations {
+  std::unordered_map<term, term> dictionary;
   std::unordered_set<pid> links;
   std::unordered_map<ref, monitor_target> monitors;  // monitors this process holds
   std::unordered_map<ref, pid> monitored_by;         // monitors held on this process

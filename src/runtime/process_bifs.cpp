@@ -236,4 +236,36 @@ std::optional<process_info_t> process_info(const pid& target) {
 
 ref make_ref() { return detail::new_ref(*current_process().node); }
 
+// ---- the process dictionary ----------------------------------------------------------------------------
+
+term put(term key, term value) {
+  auto& dict = current_process().rel().dictionary;
+  auto [it, inserted] = dict.try_emplace(std::move(key), value);
+  if (inserted) return term(atoms::undefined);
+  return std::exchange(it->second, std::move(value));
+}
+
+term get(const term& key) {
+  detail::process& p = current_process();
+  if (p.relations == nullptr) return term(atoms::undefined);
+  auto it = p.relations->dictionary.find(key);
+  return it == p.relations->dictionary.end() ? term(atoms::undefined) : it->second;
+}
+
+term erase(const term& key) {
+  detail::process& p = current_process();
+  if (p.relations == nullptr) return term(atoms::undefined);
+  auto it = p.relations->dictionary.find(key);
+  if (it == p.relations->dictionary.end()) return term(atoms::undefined);
+  term old = std::move(it->second);
+  p.relations->dictionary.erase(it);
+  return old;
+}
+
+std::vector<std::pair<term, term>> get_dictionary() {
+  detail::process& p = current_process();
+  if (p.relations == nullptr) return {};
+  return {p.relations->dictionary.begin(), p.relations->dictionary.end()};
+}
+
 }  // namespace otp

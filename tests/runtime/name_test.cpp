@@ -92,3 +92,19 @@ TEST(Names, UnregisterFreesName) {
   EXPECT_FALSE(second);
   EXPECT_FALSE(after);
 }
+
+// The process dictionary: put/2 returns the old value, get/1 and erase/1 give undefined when absent.
+TEST(ProcessDictionary, PutGetErase) {
+  node n({.schedulers = 1});
+  std::vector<term> got = n.run([] {
+    std::vector<term> out;
+    out.push_back(put("k"_a, 1));
+    out.push_back(put("k"_a, 2));
+    out.push_back(get("k"_a));
+    out.push_back(term(int64_t(get_dictionary().size())));
+    out.push_back(erase("k"_a));
+    out.push_back(get("k"_a));
+    return out;
+  });
+  EXPECT_EQ(got, (std::vector<term>{atoms::undefined, 1, 2, 1, 2, atoms::undefined}));
+}

@@ -126,4 +126,15 @@ std::optional<process_info_t> process_info(const pid& p);
 /// A new unique reference (make_ref/0).
 ref make_ref();
 
+// ---- the process dictionary (put/2, get/1, erase/1) ---------------------------------------------------
+/// Stores `value` under `key` in the calling process's dictionary; returns the previous value or
+/// the atom undefined. proc_lib keeps '$ancestors' and '$initial_call' here, as in Erlang.
+term put(term key, term value);
+/// The value under `key`, or the atom undefined.
+term get(const term& key);
+/// Removes `key`; returns its value or undefined.
+term erase(const term& key);
+/// Every {Key, Value} pair of the dictionary.
+std::vector<std::pair<term, term>> get_dictionary();
+
 }  // namespace otp
