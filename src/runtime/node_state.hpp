@@ -44,6 +44,13 @@ struct node_state {
   pid make_pid(uint64_t number) const noexcept {
     return pid{name, uint32_t(number), uint32_t(number >> 32), creation};
   }
+  /// Calls fn(process*) with its table slot locked if `p` is a live process of this node (of
+  /// this incarnation); returns whether it was.
+  template <class Fn>
+  bool with_local_process(const pid& p, Fn&& fn) noexcept {
+    if (!is_local(p) || p.creation != creation) return false;
+    return table.with_process((uint64_t(p.serial) << 32) | p.id, std::forward<Fn>(fn));
+  }
   std::shared_ptr<remote_route> remote() {
     std::lock_guard<std::mutex> lock(route_mutex);
     return route;

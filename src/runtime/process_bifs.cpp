@@ -178,10 +178,8 @@ bool register_name(atom name, const pid& target) {
   // The liveness check marks the process as named while its slot is locked: if it exits after
   // this, its exit sees the mark and removes the name; if before, the check fails.
   return node.names.add(name, target, [&] {
-    return target.creation == node.creation &&
-           node.table.with_process((uint64_t(target.serial) << 32) | target.id, [](detail::process* t) {
-             t->named.store(true, std::memory_order_relaxed);
-           });
+    return node.with_local_process(
+        target, [](detail::process* t) { t->named.store(true, std::memory_order_relaxed); });
   });
 }
 
@@ -196,31 +194,28 @@ std::vector<atom> registered() { return current_process().node->names.names(); }
 
 bool is_process_alive(const pid& target) {
   detail::process& p = current_process();
-  if (!p.node->is_local(target) || target.creation != p.node->creation) return false;
-  return p.node->table.with_process((uint64_t(target.serial) << 32) | target.id, [](detail::process*) {});
+  return p.node->with_local_process(target, [](detail::process*) {});
 }
 
 std::optional<process_info_t> process_info(const pid& target) {
   detail::process& p = current_process();
   const pid me = p.self_pid();
   if (target == me) return detail::describe_process(p);
-  if (!p.node->is_local(target) || target.creation != p.node->creation) return std::nullopt;
   // The status is read as the request leaves: by the time the answer comes, the target is running.
   atom status = atoms::waiting;
-  const bool alive =
-      p.node->table.with_process((uint64_t(target.serial) << 32) | target.id, [&](detail::process* t) {
-        switch (t->state.load(std::memory_order_relaxed)) {
-          case detail::run_state::waiting:
-            status = atoms::waiting;
-            break;
-          case detail::run_state::runnable:
-            status = atoms::runnable;
-            break;
-          case detail::run_state::running:
-            status = atoms::running;
-            break;
-        }
-      });
+  const bool alive = p.node->with_local_process(target, [&](detail::process* t) {
+    switch (t->state.load(std::memory_order_relaxed)) {
+      case detail::run_state::waiting:
+        status = atoms::waiting;
+        break;
+      case detail::run_state::runnable:
+        status = atoms::runnable;
+        break;
+      case detail::run_state::running:
+        status = atoms::running;
+        break;
+    }
+  });
   if (!alive) return std::nullopt;
   // The target answers {Ref, Info}; if it is gone before it can, the runtime answers
   // {Ref, undefined} for it, so no monitor is needed (and none shows up in the answer).

@@ -8,8 +8,6 @@
 namespace otp::detail {
 namespace {
 
-uint64_t pid_number(const pid& p) noexcept { return (uint64_t(p.serial) << 32) | p.id; }
-
 /// Erlang's answer when a signal's target does not exist (or its node cannot be reached): a link
 /// request gets an exit signal back, a monitor request gets a DOWN; everything else is dropped.
 void answer_missing_target(node_state& node, const pid& target, signal* s, const term& reason) noexcept {
@@ -60,10 +58,9 @@ void answer_info_request_for_dead(node_state& node, const pid& target, const sig
 }
 
 bool push_local(node_state& node, const pid& to, signal* s) noexcept {
-  if (to.creation != node.creation) return false;  // a pid of an earlier incarnation of this node
   process* wake = nullptr;
   bool pushed = false;
-  node.table.with_process(pid_number(to), [&](process* p) {
+  node.with_local_process(to, [&](process* p) {
     pushed = p->in.push(s);
     if (!pushed) return;
     run_state expected = run_state::waiting;
