@@ -65,8 +65,10 @@ struct node_state {
 /// that cannot be reached, gets Erlang's answer: a link gets an exit signal `noproc` (or
 /// `noconnection`), a monitor gets a DOWN; anything else is dropped.
 void deliver_signal(node_state& node, const pid& to, signal* s) noexcept;
-/// Answers a process_info request whose target has gone.
-void answer_info_request_for_dead(node_state& node, const pid& target, const signal& request) noexcept;
+/// Erlang's answer for a signal whose target does not exist (or whose node cannot be reached),
+/// with `reason`: a link request gets an exit signal back, a monitor request a DOWN, a
+/// process_info request `undefined`; anything else is dropped. Takes ownership of `s`.
+void answer_missing_target(node_state& node, const pid& target, signal* s, const term& reason) noexcept;
 /// Pushes `s` into a live local process; false (ownership kept) if there is none.
 bool push_local(node_state& node, const pid& to, signal* s) noexcept;
 

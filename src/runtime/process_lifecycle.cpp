@@ -139,20 +139,14 @@ void finish_process(process* p, term reason) noexcept {
   disarm_receive_timer(*p);
   p->mq.clear();
 
-  // Signals that arrived but were never handled: answered with the real exit reason.
+  // Signals that arrived but were never handled are answered as for a missing process, but with
+  // the real exit reason.
   signal* left = p->pending;
   p->pending = nullptr;
   for (int pass = 0; pass < 2; ++pass) {
     while (left != nullptr) {
       signal* next = left->next;
-      if (left->kind == signal_kind::link) {
-        deliver_signal(node, left->from, new signal(signal_kind::exit_linked, self, reason));
-      } else if (left->kind == signal_kind::monitor) {
-        deliver_signal(node, left->from, new signal(signal_kind::down, self, left->a, reason));
-      } else if (left->kind == signal_kind::info_request) {
-        answer_info_request_for_dead(node, self, *left);
-      }
-      delete left;
+      answer_missing_target(node, self, left, reason);
       left = next;
     }
     if (pass == 0) left = p->in.close();

@@ -6,20 +6,20 @@
 #include "runtime/process.hpp"
 
 namespace otp::detail {
-namespace {
 
-/// Erlang's answer when a signal's target does not exist (or its node cannot be reached): a link
-/// request gets an exit signal back, a monitor request gets a DOWN; everything else is dropped.
 void answer_missing_target(node_state& node, const pid& target, signal* s, const term& reason) noexcept {
   if (s->kind == signal_kind::link) {
     deliver_signal(node, s->from, new signal(signal_kind::exit_linked, target, reason));
   } else if (s->kind == signal_kind::monitor) {
     deliver_signal(node, s->from, new signal(signal_kind::down, target, s->a, reason));
   } else if (s->kind == signal_kind::info_request) {
-    answer_info_request_for_dead(node, target, *s);
+    // process_info of a process that is gone is `undefined`.
+    deliver_signal(node, s->from, new signal(signal_kind::message, target, tuple(s->a, atoms::undefined)));
   }
   delete s;
 }
+
+namespace {
 
 /// Hands a signal for another node to the remote route; false if it could not be.
 bool forward_remote(remote_route& route, const pid& to, const signal& s) {
@@ -50,12 +50,6 @@ bool forward_remote(remote_route& route, const pid& to, const signal& s) {
 }
 
 }  // namespace
-
-void answer_info_request_for_dead(node_state& node, const pid& target, const signal& request) noexcept {
-  // process_info of a process that is gone is `undefined`.
-  deliver_signal(node, request.from,
-                 new signal(signal_kind::message, target, tuple(request.a, atoms::undefined)));
-}
 
 bool push_local(node_state& node, const pid& to, signal* s) noexcept {
   process* wake = nullptr;
