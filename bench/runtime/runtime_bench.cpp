@@ -81,18 +81,22 @@ void BM_IdleProcessBytes(benchmark::State& state) {
     n.run([] {});  // schedulers and fibers warmed up before the baseline
     const std::size_t before = resident_bytes();
     n.run([&] {
+      const pid me = self();
+      // Each process reports once it has run and is about to wait, so that all of them are idle
+      // (and the plain ones hold their stacks) when memory is read.
       for (int i = 0; i < count; ++i) {
         if (plain) {
-          spawn([] { receive(); });
+          spawn([me] {
+            send(me, atoms::ok);
+            receive();
+          });
         } else {
-          spawn_reactor(std::make_unique<idle>());
+          pid r = spawn_reactor(std::make_unique<idle>()).pid;
+          send(r, atoms::ok);
+          send(me, atoms::ok);
         }
       }
-      yield();
-    });
-    // Wait until every process has run once and gone idle.
-    n.run([&] {
-      for (int i = 0; i < 100; ++i) yield();
+      for (int i = 0; i < count; ++i) receive();
     });
     const std::size_t after = resident_bytes();
     state.counters["bytes_per_process"] = double(after - before) / count;
