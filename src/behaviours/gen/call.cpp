@@ -1,0 +1,111 @@
+// gen's call, cast and send: every kind of server_ref goes through resolve() and one call path.
+//
+// The reply tag is the call's monitor reference: unique, already known to the receive that waits
+// for the reply, and the same ref identifies the DOWN of the server.
+//
+// Late replies. When a call times out we demonitor with flush and then drop a {Ref, _} already
+// in the mailbox. A server that answers after that still sends {Ref, Reply}, which then sits in
+// the caller's mailbox as a stray message (a reactor's on_message would see it). Erlang 24+
+// avoids this with process aliases (the reply goes to an alias that the caller deactivates); the
+// runtime has no aliases yet, so that window remains: it opens only when the server replies after
+// the caller's timeout fired.
+
+#include <otp/gen/gen.hpp>
+#include <otp/runtime/errors.hpp>
+
+namespace otp::gen {
+namespace {
+
+term timeout_term(timeout t) {
+  if (t.is_infinite()) return atoms::infinity;
+  return term(t.milliseconds());
+}
+
+atom or_default(atom a, const char* fallback) { return a == atoms::empty ? atom(fallback) : a; }
+
+/// {Module, Function, Args}: the second element of every call exit reason.
+term call_mfa(const server_ref& server, const term& request, timeout t, const call_spec& spec) {
+  term args = spec.args ? *spec.args : list(server.to_term(), request, timeout_term(t));
+  return tuple(or_default(spec.module, "gen_server"), or_default(spec.function, "call"), args);
+}
+
+unexpected<call_error> fail(call_error::kind_t kind, term why, const term& mfa) {
+  return unexpected(call_error{kind, tuple(std::move(why), mfa)});
+}
+
+/// The target pid, or the error when there is none to call.
+expected<pid, call_error> target_of(const server_ref& server, const term& mfa) {
+  if (server.kind() == server_ref::ref_kind::remote && server.node() != self().node) {
+    // No distribution yet: another node is never connected.
+    return fail(call_error::nodedown, tuple(atom("nodedown"), server.node()), mfa);
+  }
+  std::optional<pid> p = resolve(server);
+  if (!p) return fail(call_error::noproc, atoms::noproc, mfa);
+  return *p;
+}
+
+}  // namespace
+
+expected<term, call_error> try_call(const server_ref& server, term request, timeout t,
+                                    const call_spec& spec) {
+  const term mfa = call_mfa(server, request, t, spec);
+  expected<pid, call_error> target = target_of(server, mfa);
+  if (!target) return unexpected(target.error());
+  // A process waiting for its own reply would wait forever; Erlang exits with calling_self.
+  if (*target == self()) return fail(call_error::exited, atom("calling_self"), mfa);
+
+  const ref mref = monitor(*target);
+  const term tag(mref);
+  otp::send(*target, tuple(spec.label, tuple(self(), tag), std::move(request)));
+
+  std::optional<term> answer = receive(
+      [&](const term& m) {
+        return (m.is_tuple(2) && m[0] == tag) || (m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && m[1] == tag);
+      },
+      t);
+  if (!answer) {
+    demonitor(mref, true);
+    // The reply may have arrived between the receive timing out and the demonitor.
+    receive([&](const term& m) { return m.is_tuple(2) && m[0] == tag; }, timeout::ms(0));
+    return fail(call_error::timeout, atoms::timeout, mfa);
+  }
+  if (answer->is_tuple(2)) {
+    demonitor(mref, true);
+    return (*answer)[1];
+  }
+  // DOWN: the monitor has fired, nothing to flush.
+  const term& why = (*answer)[4];
+  if (why.is_atom(atoms::noproc)) return fail(call_error::noproc, why, mfa);
+  if (why.is_atom(atoms::noconnection))
+    return fail(call_error::nodedown, tuple(atom("nodedown"), target->node), mfa);
+  return fail(call_error::exited, why, mfa);
+}
+
+expected<term, call_error> try_call(const server_ref& server, term request, timeout t) {
+  return try_call(server, std::move(request), t, call_spec{});
+}
+
+term call(const server_ref& server, term request, timeout t, const call_spec& spec) {
+  expected<term, call_error> r = try_call(server, std::move(request), t, spec);
+  if (!r) exit(r.error().reason);
+  return std::move(r).value();
+}
+
+term call(const server_ref& server, term request, timeout t) {
+  return call(server, std::move(request), t, call_spec{});
+}
+
+void send(const server_ref& server, term message) {
+  if (server.kind() == server_ref::ref_kind::remote) {
+    // send/3 never fails, connected node or not.
+    otp::send(server.name(), server.node(), std::move(message));
+    return;
+  }
+  if (std::optional<pid> p = resolve(server)) otp::send(*p, std::move(message));
+}
+
+void cast(const server_ref& server, term message) {
+  send(server, tuple(atoms::gen_cast, std::move(message)));
+}
+
+}  // namespace otp::gen

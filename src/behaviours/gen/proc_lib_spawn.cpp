@@ -1,0 +1,80 @@
+// proc_lib's spawn family: dictionary setup in the child and the crash-report guard.
+
+#include <otp/gen/proc_lib.hpp>
+#include <otp/logger.hpp>
+#include <otp/runtime/errors.hpp>
+
+#include "behaviours/gen/proc_lib_internal.hpp"
+
+namespace otp::proc_lib {
+namespace internal {
+
+term starter_key() { return atom("$proc_lib_start"); }
+
+child_setup make_setup(const term& initial_call) {
+  child_setup s;
+  const term mine = get(atom("$ancestors"));
+  s.ancestors = cons(self(), mine.is_list() ? mine : term());
+  s.initial_call = initial_call.is_nil() ? tuple(atom("erlang"), atom("apply"), 2) : initial_call;
+  return s;
+}
+
+void enter_child(const child_setup& setup) {
+  put(atom("$ancestors"), setup.ancestors);
+  put(atom("$initial_call"), setup.initial_call);
+  if (!setup.starter.is_nil()) put(starter_key(), setup.starter);
+}
+
+namespace {
+
+void report(atom error_class, const term& reason) {
+  // Erlang's kill never runs code in the victim, so it never produces a report; the runtime
+  // unwinds a killed process with the same exception as exit/1, hence the explicit check.
+  if (is_normal_exit(reason) || reason.is_atom(atoms::killed)) return;
+  if (!logger::allowed(log_level::error)) return;
+  term r = crash_report(error_class, reason);
+  logger::log(log_level::error, format_crash_report(r), r, "otp.sasl");
+}
+
+}  // namespace
+
+void report_current_exception() {
+  try {
+    throw;
+  } catch (const exit_exception& e) {
+    report(atom("exit"), e.reason());
+  } catch (const erlang_error& e) {
+    report(atoms::error, e.reason());
+  } catch (...) {
+    report(atoms::error, exception_reason(std::current_exception()));
+  }
+}
+
+}  // namespace internal
+
+bool is_normal_exit(const term& reason) {
+  return reason.is_atom(atoms::normal) || reason.is_atom(atoms::shutdown) ||
+         (reason.is_tuple(2) && reason[0].is_atom(atoms::shutdown));
+}
+
+spawn_result spawn_opt(std::function<void()> body, const spawn_options& options, term initial_call) {
+  internal::child_setup setup = internal::make_setup(initial_call);
+  return otp::spawn_opt(
+      [setup = std::move(setup), body = std::move(body)] {
+        internal::enter_child(setup);
+        internal::guarded(body);
+      },
+      options);
+}
+
+pid spawn(std::function<void()> body, term initial_call) {
+  return spawn_opt(std::move(body), {}, std::move(initial_call)).pid;
+}
+
+pid spawn_link(std::function<void()> body, term initial_call) {
+  spawn_options o;
+  o.link = true;
+  return spawn_opt(std::move(body), o, std::move(initial_call)).pid;
+}
+
+}  // namespace otp::proc_lib
