@@ -2,11 +2,16 @@
 //
 //   number < atom < reference < fun < port < pid < tuple < map < [] < list < bitstring
 //
-// Tuples compare by size, then element by element; maps by size, then keys in key order, then
+// Tuples compare by size, then element by element; maps by size, then keys in map key order, then
 // values in key order; lists element by element (a shorter proper prefix first); bitstrings by
-// their bits, then the shorter first. Numbers compare by exact value; in the exact order (=:=) an
-// integer comes before an equal float, while the arithmetic order (==) treats them as equal.
-// Map keys always compare exactly, as in Erlang (#{1 => a} == #{1.0 => a} is false).
+// their bits, then the shorter first. Numbers compare by value; in the exact order (=:=) an integer
+// comes before an equal float, while the arithmetic order (==) treats them as equal.
+//
+// Map key order is erts' "exact" comparison: any integer sorts before any float whatever their
+// values (#{1.0 => a, 2 => b} holds 2 first), and that holds everywhere inside a key, down through
+// tuples, lists and maps. Map keys are stored in this order, and two maps compare their keys in it
+// (so #{1.0 => a, 2 => b} < #{1 => a, 2.0 => b} is false, as in erl). It ties only on exactly
+// equal terms, so it agrees with == and term::hash.
 //
 // The walk uses an explicit stack, so comparing long or deeply nested terms cannot overflow a
 // small fiber stack.
@@ -23,7 +28,10 @@ namespace {
 using detail::node_as;
 using detail::node_kind;
 
-enum class mode : uint8_t { exact, arithmetic };
+// exact: operator<=>; arithmetic: Erlang's ==/<; map_key: map keys, where integers precede floats.
+// A mode holds for the whole subtree below the pair it was pushed with, except that map keys are
+// always compared in map_key mode (as erts raises its `exact` counter for the keys of a map).
+enum class mode : uint8_t { exact, arithmetic, map_key };
 
 int sign(int v) noexcept { return v < 0 ? -1 : v > 0; }
 
@@ -42,6 +50,7 @@ int rank(const term& t) noexcept {
 int compare_numbers(const term& a, const term& b, mode m) noexcept {
   const bool af = a.is_float(), bf = b.is_float();
   if (!af && !bf) return detail::compare_integers(a, b);
+  if (af != bf && m == mode::map_key) return af ? 1 : -1;
   if (af && bf) {
     const double x = node_as<detail::float_node>(a)->value, y = node_as<detail::float_node>(b)->value;
     return x < y ? -1 : x > y;
@@ -141,7 +150,8 @@ int compare_shallow(const pending& p, pending_stack& stack) {
       const auto& y = node_as<detail::map_node>(b)->entries;
       if (x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
       for (std::size_t i = x.size(); i-- > 0;) stack.push({&x[i].second, &y[i].second, p.m});
-      for (std::size_t i = x.size(); i-- > 0;) stack.push({&x[i].first, &y[i].first, mode::exact});
+      // Entries are stored in map key order, so pairing them by index walks both in that order.
+      for (std::size_t i = x.size(); i-- > 0;) stack.push({&x[i].first, &y[i].first, mode::map_key});
       return 0;
     }
   }
@@ -180,5 +190,15 @@ int compare_numeric(const term& a, const term& b) noexcept {
   if (a.raw_word() == b.raw_word()) return 0;
   return compare_terms(a, b, mode::arithmetic);
 }
+
+namespace detail {
+
+int compare_map_keys(const term& a, const term& b) noexcept {
+  if (a.raw_word() == b.raw_word()) return 0;
+  if (a.is_small() && b.is_small()) return a.small_value() < b.small_value() ? -1 : 1;
+  return compare_terms(a, b, mode::map_key);
+}
+
+}  // namespace detail
 
 }  // namespace otp

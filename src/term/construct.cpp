@@ -25,10 +25,12 @@ term make_list(std::span<const term> elements, term tail) {
 }
 
 term make_map(std::vector<std::pair<term, term>> entries) {
+  // Keys go in map key order (integers before floats), the order Erlang prints and encodes them in.
   // A stable sort keeps repeated keys in input order, so keeping the last of each run makes the
   // last value win, as maps:from_list/1 does.
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return detail::compare_map_keys(a.first, b.first) < 0;
+  });
   auto* m = new detail::map_node();
   term owner = term::adopt(m);  // frees the node if an allocation below throws
   m->entries.reserve(entries.size());

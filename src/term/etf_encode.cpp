@@ -9,7 +9,6 @@
 #include <otp/term/etf.hpp>
 
 #include "term/etf_bytes.hpp"
-#include "term/etf_map_order.hpp"
 #include "term/etf_tags.hpp"
 #include "term/etf_zlib.hpp"
 
@@ -252,18 +251,12 @@ class encoder {
     const auto entries = t.map_entries();
     sink_.u8(tag::map);
     sink_.u32(length32(entries.size(), "a map"));
-    order_.clear();
-    for (const auto& e : entries) order_.push_back(&e);
-    // Small maps in OTP 25's flatmap key order (byte identity); a large map is a hash trie in the
-    // BEAM, whose order we cannot reproduce, so it keeps otp::term's order.
-    if (entries.size() <= detail::flatmap_max_keys) {
-      std::sort(order_.begin(), order_.end(), [](const auto* a, const auto* b) {
-        return detail::compare_map_keys(a->first, b->first) < 0;
-      });
-    }
-    for (std::size_t i = order_.size(); i-- > 0;) {
-      todo_.push_back(&order_[i]->second);
-      todo_.push_back(&order_[i]->first);
+    // otp::term keeps keys in map key order, which is the order OTP 25 keeps a small map (at most 32
+    // keys) in and so writes it (byte identity). A larger map is a hash trie in the BEAM, whose
+    // order we cannot reproduce; it is written in the same key order, which any decoder accepts.
+    for (std::size_t i = entries.size(); i-- > 0;) {
+      todo_.push_back(&entries[i].second);
+      todo_.push_back(&entries[i].first);
     }
   }
 
@@ -287,7 +280,6 @@ class encoder {
 
   Sink& sink_;
   std::vector<const term*> todo_;
-  std::vector<const std::pair<term, term>*> order_;
 };
 
 void check_level(int level) {

@@ -70,7 +70,7 @@ struct cons_node : heap_node {
   cons_node(term h, term t) noexcept : heap_node(node_kind::cons), head(std::move(h)), tail(std::move(t)) {}
 };
 
-/// Entries sorted by key in term order (exact), keys unique.
+/// Entries sorted by key in map key order (compare_map_keys), keys unique.
 struct map_node : heap_node {
   std::vector<std::pair<term, term>> entries;
   map_node() noexcept : heap_node(node_kind::map) {}
@@ -121,6 +121,12 @@ binary_node* new_binary_node(std::size_t size, uint8_t unused_bits = 0);
 /// An integer term from sign and little-endian 32-bit limbs: strips zero limbs and returns a
 /// small integer when the value fits one.
 term make_integer(bool negative, std::vector<uint32_t> limbs);
+
+// ---- map key order ---------------------------------------------------------------------------------
+/// <0, 0 or >0 as `a` sorts before, equal to, or after `b` as a map key: Erlang's exact order in
+/// which any integer precedes any float, at every depth (the order erts keeps small maps in). It
+/// is 0 exactly when a == b.
+int compare_map_keys(const term& a, const term& b) noexcept;
 
 // ---- access ---------------------------------------------------------------------------------------
 /// The node of `t` as N; the caller has checked the kind.

@@ -168,8 +168,9 @@ std::span<const std::pair<term, term>> term::map_entries() const {
 
 const term* term::map_find(const term& key) const {
   const auto entries = map_entries();
-  auto it = std::lower_bound(entries.begin(), entries.end(), key,
-                             [](const std::pair<term, term>& e, const term& k) { return e.first < k; });
+  auto it = std::lower_bound(
+      entries.begin(), entries.end(), key,
+      [](const std::pair<term, term>& e, const term& k) { return detail::compare_map_keys(e.first, k) < 0; });
   if (it == entries.end() || !(it->first == key)) return nullptr;
   return &it->second;
 }

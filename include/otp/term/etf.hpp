@@ -5,11 +5,11 @@
 // OTP 25's default minor_version 1 differs only in writing atoms as Latin-1 ATOM_EXT): canonical
 // integers, NEW_FLOAT_EXT, UTF-8 atoms, STRING_EXT for proper lists of at most 65535 bytes, NEW_PID_EXT,
 // NEW_PORT_EXT/V4_PORT_EXT, NEWER_REFERENCE_EXT, EXPORT_EXT and received closures (NEW_FUN_EXT) echoed
-// byte for byte. Map keys: maps of at most 32 keys are written in the key order OTP 25 uses for its
-// small maps (term order, with every integer before every float), so their bytes match OTP 25; larger
-// maps (a hash trie in the BEAM, in hash order) are written in otp::term's key order, which any
-// decoder reads back as an equal map. (OTP 26+ orders atom keys of small maps by atom-table index, an
-// order no other node can reproduce; byte identity of maps with atom keys holds for OTP 25 only.)
+// byte for byte. Map keys are written in otp::term's map key order (term order, with every integer
+// before every float), which is the order OTP 25 keeps small maps (at most 32 keys) in, so their
+// bytes match OTP 25; larger maps (a hash trie in the BEAM, in hash order) differ in key order only,
+// and any decoder reads them back as an equal map. (OTP 26+ orders atom keys of small maps by atom-table
+// index, an order no other node can reproduce; byte identity of maps with atom keys holds for OTP 25 only.)
 //
 // decode() reads every tag a current Erlang node can produce in term_to_binary/1 output, including the
 // legacy ones (ATOM_EXT, FLOAT_EXT, PID_EXT, PORT_EXT, REFERENCE_EXT, NEW_REFERENCE_EXT) and the

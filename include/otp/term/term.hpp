@@ -10,6 +10,10 @@
 //  * Term order: number < atom < reference < fun < port < pid < tuple < map < [] < list < bitstring.
 //    `operator<=>` is the total order of `=:=` (exact: 1 and 1.0 differ, the integer first);
 //    `otp::equal_numeric`/`otp::compare_numeric` are Erlang's `==`/`<` where 1 == 1.0.
+//  * Map key order: a map keeps its keys (map_entries) in Erlang's map key order, where any integer
+//    sorts before any float at every depth (#{1.0 => a, 2 => b} holds 2 first), and maps compare
+//    their keys in that order. Elsewhere numbers stay ordered by value (1 < 1.5 < 2), since
+//    Erlang's `<` is arithmetic; so `operator<=>` keeps value order outside map keys.
 //  * Strings are lists of code points (otp::string); Elixir strings are binaries (otp::binary).
 //  * Opaque C++ objects (otp::make_opaque) behave like NIF resources: ordered as references,
 //    local to this node; encoding one to ETF fails with a clear error.
@@ -179,7 +183,7 @@ class term {
   std::size_t map_size() const;
   /// The value stored under `key` (exact match, as map keys compare), or nullptr.
   const term* map_find(const term& key) const;
-  /// Entries in key order.
+  /// Entries in map key order (Erlang's: term order, but every integer before every float).
   std::span<const std::pair<term, term>> map_entries() const;
 
   /// For a list of code points or a binary: its UTF-8 text; nullopt otherwise.
