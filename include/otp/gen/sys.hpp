@@ -38,7 +38,8 @@ void statistics(const server_ref& server, bool enable, timeout t = timeout::ms(5
 /// sys:statistics(S, get): [{start_time, _}, {current_time, _}, {reductions, _}, {messages_in, N},
 /// {messages_out, N}], or nullopt when statistics are off.
 std::optional<term> statistics(const server_ref& server, timeout t = timeout::ms(5000));
-/// sys:trace(S, Bool): events are logged at level debug, domain "otp.sys".
+/// sys:trace(S, Bool): events are logged at level notice (Erlang prints them unconditionally),
+/// domain "otp.sys".
 void trace(const server_ref& server, bool enable, timeout t = timeout::ms(5000));
 /// sys:log(S, true | false) (keeps the last 10 events).
 void log(const server_ref& server, bool enable, timeout t = timeout::ms(5000));
