@@ -1,5 +1,7 @@
 #include "runtime/scheduler.hpp"
 
+#include <utility>
+
 #include "runtime/node_state.hpp"
 #include "runtime/process.hpp"
 
@@ -50,7 +52,6 @@ void after_switch(transfer_t t, fiber* me) noexcept {
     case switch_action::suspend: {
       process* p = action->p;
       p->fib = action->from;
-      s->current = nullptr;
       // The process is off its fiber now; only from here may another scheduler resume it.
       p->state.store(run_state::waiting, std::memory_order_seq_cst);
       if (!p->in.empty()) {
@@ -64,7 +65,6 @@ void after_switch(transfer_t t, fiber* me) noexcept {
     case switch_action::yield: {
       process* p = action->p;
       p->fib = action->from;
-      s->current = nullptr;
       p->state.store(run_state::runnable, std::memory_order_seq_cst);
       s->enqueue(p);
       break;
@@ -143,6 +143,23 @@ void scheduler::run(process* p, fiber* me) {
 
 void scheduler::switch_out(process* p, switch_action::kind_t why) {
   fiber* me = running;
+  // Hand the thread straight to the next process when it is blocked on a fiber of its own: one
+  // switch instead of two (to a loop fiber, then on to it). A process with no fiber yet is run
+  // first by the loop fiber this switches to.
+  process* next = queue_.pop();
+  if (next != nullptr && next->fib != nullptr) {
+    fiber* target = next->fib;
+    next->fib = nullptr;
+    next->home = index_;
+    next->state.store(run_state::running, std::memory_order_relaxed);
+    current = next;
+    switch_action action{why, me, target, p};
+    transfer_t t = jump(*target, &action);
+    after_switch(t, me);
+    return;
+  }
+  handoff_ = next;
+  current = nullptr;
   fiber* target = idle_fiber();
   switch_action action{why, me, target, p};
   transfer_t t = jump(*target, &action);
@@ -197,6 +214,7 @@ process* scheduler::steal() {
 }
 
 process* scheduler::next_process() {
+  if (process* p = std::exchange(handoff_, nullptr)) return p;
   for (int round = 0;; ++round) {
     if (process* p = queue_.pop()) return p;
     if (process* p = steal()) return p;

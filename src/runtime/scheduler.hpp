@@ -78,6 +78,7 @@ class scheduler {
   std::thread thread_;
   fiber native_;
   std::vector<fiber*> idle_fibers_;
+  process* handoff_ = nullptr;  // taken off the queue by switch_out for the loop to run next
   unsigned steal_start_ = 0;
 };
 
