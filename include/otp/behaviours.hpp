@@ -1,0 +1,4 @@
+#pragma once
+// Layer L3: the behaviours (gen_server so far).
+#include <otp/behaviours/gen_server.hpp>
+#include <otp/behaviours/gen_server_actions.hpp>

@@ -1,0 +1,159 @@
+// The gen_server loop: start, message dispatch and the interpretation of callback results.
+
+#include <otp/detail/gen_server_core.hpp>
+#include <otp/gen/proc_lib.hpp>
+#include <otp/runtime/errors.hpp>
+#include <otp/runtime/process.hpp>
+
+#include "behaviours/gen_server_exception.hpp"
+
+namespace otp::detail {
+
+gen_server_core::gen_server_core(gen::start_link_kind how, std::optional<term> name, std::vector<atom> debug)
+    : how_(how), name_(name ? std::move(*name) : term()), debug_(std::move(debug)) {}
+
+void gen_server_core::on_start() {
+  if (name_.is_nil()) name_ = term(self());
+  // Only a linked starter is the parent whose exit ends the server; gen_server:start (nolink)
+  // makes the server its own parent, so no 'EXIT' is ever taken for the parent's.
+  if (how_ == gen::start_link_kind::link) parent_ = gen::parent();
+  init_sys();
+
+  std::optional<action> result;
+  std::optional<term> failure;
+  try {
+    result = call_init();
+  } catch (...) {
+    failure = reason_of_current_exception();
+  }
+  // init's failures end the start without terminate (gen_server:init_it): the starter gets
+  // {error, Reason} and the process exits with Reason. gen unregisters the name first.
+  if (failure) gen::init_stop(std::move(*failure));
+  switch (result->what) {
+    case action::kind::ignore:
+      gen::init_ignore();
+    case action::kind::stop:
+      gen::init_stop(result->reason);
+    default:
+      break;
+  }
+  gen::init_ok();
+  apply_next(*result);
+}
+
+void gen_server_core::on_message(term message) {
+  // A system message leaves the loop as it was (still hibernating, same timeout), as sys does.
+  if (handle_system(message)) return;
+  hibernated_ = false;
+  last_message_ = message;
+  has_last_message_ = true;
+  if (sys_->debugging()) sys_->record_in(tuple(atom("in"), message));
+  dispatch(message);
+}
+
+void gen_server_core::on_timeout() {
+  hibernated_ = false;
+  const term timeout_message(atoms::timeout);
+  last_message_ = timeout_message;
+  has_last_message_ = true;
+  if (sys_->debugging()) sys_->record_in(tuple(atom("in"), timeout_message));
+  apply(guarded([&] { return call_handle_info(timeout_message); }), std::nullopt);
+}
+
+void gen_server_core::dispatch(const term& message) {
+  if (message.is_tuple(3) && message[0].is_atom(atoms::gen_call)) {
+    handle_call_message(message);
+    return;
+  }
+  if (message.is_tuple(2) && message[0].is_atom(atoms::gen_cast)) {
+    const term& cast = message[1];
+    apply(guarded([&] { return call_handle_cast(cast); }), std::nullopt);
+    return;
+  }
+  // The parent's exit signal, trapped: the server follows its parent (gen_server's rule), after
+  // terminate. Any other 'EXIT' is an ordinary message for handle_info.
+  if (parent_ && message.is_tuple(3) && message[0].is_atom(atoms::EXIT) && message[1] == term(*parent_)) {
+    terminate_and_exit(message[2]);
+  }
+  apply(guarded([&] { return call_handle_info(message); }), std::nullopt);
+}
+
+void gen_server_core::handle_call_message(const term& message) {
+  std::optional<gen::from> caller = gen::from::from_term(message[1]);
+  if (!caller) {
+    // Not a well-formed call: Erlang's gen_server treats it as an ordinary message.
+    apply(guarded([&] { return call_handle_info(message); }), std::nullopt);
+    return;
+  }
+  const term& request = message[2];
+  apply(guarded([&] { return call_handle_call(request, *caller); }), caller);
+}
+
+gen_server_core::action gen_server_core::guarded(const std::function<action()>& callback) {
+  std::optional<term> failure;
+  try {
+    return callback();
+  } catch (const exit_exception& e) {
+    // The runtime unwinds a killed process with this exception too; `killed` cannot be trapped
+    // and Erlang runs no terminate for it, so let it through untouched.
+    if (e.reason().is_atom(atoms::killed)) throw;
+    failure = e.reason();
+  } catch (...) {
+    failure = reason_of_current_exception();
+  }
+  terminate_and_exit(std::move(*failure));
+}
+
+void gen_server_core::apply(action result, const std::optional<gen::from>& caller) {
+  switch (result.what) {
+    case action::kind::reply:
+      if (caller) {
+        gen::reply(*caller, result.reply);
+        if (sys_->debugging()) sys_->record_out(tuple(atom("out"), result.reply, term(caller->caller)));
+      }
+      break;
+    case action::kind::stop:
+      terminate_and_exit(std::move(result.reason));
+    case action::kind::stop_reply:
+      terminate_and_exit(std::move(result.reason), caller, result.reply);
+    default:
+      if (sys_->debugging()) sys_->record(tuple(atom("noreply"), state_term()));
+      break;
+  }
+  apply_next(result);
+}
+
+void gen_server_core::apply_next(const action& result) {
+  timeout_ = infinity;
+  switch (result.then) {
+    case action::next::timeout:
+      timeout_ = result.after;
+      break;
+    case action::next::hibernate:
+      hibernated_ = true;
+      break;
+    case action::next::continue_:
+      run_continues(result.continue_arg);
+      break;
+    case action::next::none:
+      break;
+  }
+}
+
+void gen_server_core::run_continues(term arg) {
+  // handle_continue runs now, inside the same turn of the loop, so no message can come first;
+  // a continue may ask for another, which again runs before any message.
+  std::optional<term> next = std::move(arg);
+  while (next) {
+    const term current = std::move(*next);
+    next.reset();
+    action result = guarded([&] { return call_handle_continue(current); });
+    if (result.then == action::next::continue_) {
+      next = result.continue_arg;
+      result.then = action::next::none;
+    }
+    apply(std::move(result), std::nullopt);
+  }
+}
+
+}  // namespace otp::detail

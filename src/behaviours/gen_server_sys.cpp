@@ -1,0 +1,68 @@
+// gen_server's side of sys: the server_support it owns, the system requests only a gen_server
+// can serve (terminate, change_code), and its FormattedStatus.
+
+#include <string>
+
+#include <otp/detail/gen_server_core.hpp>
+#include <otp/gen/gen.hpp>
+#include <otp/runtime/process.hpp>
+
+#include "behaviours/gen_server_exception.hpp"
+
+namespace otp::detail {
+
+void gen_server_core::init_sys() {
+  sys::server_support::callbacks cbs;
+  cbs.get_state = [this] { return state_term(); };
+  cbs.replace_state = [this](const std::function<term(term)>& fn) { return replace_state(fn); };
+  cbs.format_status = [this] { return format_status_term(); };
+  cbs.parent_exit = [this](term reason) { terminate_and_exit(std::move(reason)); };
+  sys_.emplace(std::move(cbs), name_, module(), parent_ ? *parent_ : self(), debug_);
+}
+
+bool gen_server_core::handle_system(const term& message) {
+  if (!sys::is_system_message(message)) return false;
+  const term& request = message[2];
+  const std::optional<gen::from> caller = gen::from::from_term(message[1]);
+  // sys:terminate (what gen_server::stop sends): terminate, then exit; the caller watches the
+  // exit through its monitor, so no reply is sent.
+  if (caller && request.is_tuple(2) && request[0].is_atom(atom("terminate"))) {
+    terminate_and_exit(request[1]);
+  }
+  // sys:change_code: code_change(OldVsn, State, Extra); a throw leaves the state as it was and
+  // answers {error, Reason}, as a callback returning {error, Reason} does in Erlang.
+  if (caller && request.is_tuple(4) && request[0].is_atom(atom("change_code"))) {
+    term answer = atoms::ok;
+    try {
+      call_code_change(request[2], request[3]);
+    } catch (const exit_exception& e) {
+      if (e.reason().is_atom(atoms::killed)) throw;
+      answer = tuple(atoms::error, e.reason());
+    } catch (...) {
+      answer = tuple(atoms::error, reason_of_current_exception());
+    }
+    gen::reply(*caller, answer);
+    return true;
+  }
+  sys_->handle(message);
+  return true;
+}
+
+term gen_server_core::format_status_term() const {
+  // gen_server's FormattedStatus: a header, the sys data, then the (format_status'ed) state.
+  const term header = tuple(atom("header"), string("Status for generic server " + to_string(name_)));
+  const term sys_data =
+      list(tuple(string("Status"), sys_->suspended() ? atom("suspended") : atoms::running),
+           tuple(string("Parent"), parent_ ? term(*parent_) : term(self())),
+           tuple(string("Logged events"), sys_->debug_term()), tuple(string("Hibernated"), hibernated_));
+  term state;
+  try {
+    state = formatted_state();
+  } catch (...) {
+    state = term(atom("format_status_failed"));
+  }
+  return list(header, tuple(atom("data"), sys_data),
+              tuple(atom("data"), list(tuple(string("State"), state))));
+}
+
+}  // namespace otp::detail
