@@ -1,5 +1,6 @@
 #include "runtime/scheduler.hpp"
 
+#include <chrono>
 #include <utility>
 
 #include "runtime/node_state.hpp"
@@ -14,6 +15,8 @@ thread_local scheduler* tls_scheduler = nullptr;
 constexpr std::size_t max_idle_fibers = 32;
 // Rounds of looking for work (own queue, then stealing) before a scheduler parks its thread.
 constexpr int spin_rounds = 200;
+// Longest a parked scheduler sleeps before it looks for work to steal again.
+constexpr auto park_limit = std::chrono::milliseconds(10);
 
 void loop_entry(transfer_t t) {
   fiber_entered();
@@ -188,8 +191,9 @@ void scheduler::enqueue(process* p) noexcept { queue_.push(p); }
 bool scheduler::unpark() noexcept {
   if (!parked_.exchange(false, std::memory_order_seq_cst)) return false;
   node_.parked_schedulers.fetch_sub(1, std::memory_order_seq_cst);
-  wake_epoch_.fetch_add(1, std::memory_order_seq_cst);
-  wake_epoch_.notify_one();
+  // Taking the lock orders this wake-up after a parker's last look at parked_ (made under it).
+  { std::lock_guard<std::mutex> lock(park_mutex_); }
+  park_cv_.notify_one();
   return true;
 }
 
@@ -202,9 +206,10 @@ bool scheduler::any_work() const noexcept {
 
 process* scheduler::steal() {
   const std::size_t n = node_.schedulers.size();
-  for (std::size_t i = 1; i < n; ++i) {
-    scheduler& victim = *node_.schedulers[(index_ + steal_start_ + i) % n];
-    if (&victim == this) continue;
+  // Every other scheduler once, starting one further on after each successful steal.
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    const std::size_t offset = 1 + (steal_start_ + i) % (n - 1);
+    scheduler& victim = *node_.schedulers[(index_ + offset) % n];
     if (process* p = victim.queue_.steal()) {
       ++steal_start_;
       return p;
@@ -223,13 +228,15 @@ process* scheduler::next_process() {
       cpu_relax();
       continue;
     }
-    const uint32_t epoch = wake_epoch_.load(std::memory_order_seq_cst);
     parked_.store(true, std::memory_order_seq_cst);
     node_.parked_schedulers.fetch_add(1, std::memory_order_seq_cst);
     // Look once more after announcing the park: a process queued before the announcement is seen
-    // here, one queued after it finds this scheduler parked and wakes it.
+    // here, one queued after it finds this scheduler parked and wakes it. The park is bounded:
+    // a process woken on a busy scheduler that did not wake anyone (see node_state::schedule)
+    // is found by stealing within park_limit even if that scheduler never blocks.
     if (!any_work() && !node_.stopping_schedulers.load(std::memory_order_seq_cst)) {
-      wake_epoch_.wait(epoch, std::memory_order_seq_cst);
+      std::unique_lock<std::mutex> lock(park_mutex_);
+      park_cv_.wait_for(lock, park_limit, [&] { return !parked_.load(std::memory_order_seq_cst); });
     }
     if (parked_.exchange(false, std::memory_order_seq_cst)) {
       node_.parked_schedulers.fetch_sub(1, std::memory_order_seq_cst);

@@ -14,7 +14,9 @@
 // process back itself if something arrived in between.
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -74,7 +76,8 @@ class scheduler {
   uint16_t index_;
   run_queue queue_;
   std::atomic<bool> parked_{false};
-  std::atomic<uint32_t> wake_epoch_{0};
+  std::mutex park_mutex_;
+  std::condition_variable park_cv_;
   std::thread thread_;
   fiber native_;
   std::vector<fiber*> idle_fibers_;

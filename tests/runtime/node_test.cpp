@@ -151,3 +151,25 @@ TEST(Node, MaxPriorityRunsFirst) {
   });
   EXPECT_EQ(order, (std::vector<term>{"max"_a, "normal"_a}));
 }
+
+// A process woken on a scheduler that stays busy is still run by another scheduler: a busy
+// process does not hold up the ones it wakes (the parked scheduler steals it).
+TEST(Node, WokenProcessRunsWhileItsWakerKeepsBusy) {
+  node n({.schedulers = 2});
+  bool ran = n.run([] {
+    auto flag = std::make_shared<std::atomic<bool>>(false);
+    pid waiter = spawn([flag] {
+      receive();
+      flag->store(true);
+    });
+    // Let the waiter block and the other scheduler go idle, then wake it and spin without
+    // blocking or yielding until it has run (bounded, so a failure ends the test).
+    sleep(timeout::ms(20));
+    send(waiter, "go"_a);
+    const auto deadline = std::chrono::steady_clock::now() + bound;
+    while (!flag->load() && std::chrono::steady_clock::now() < deadline) {
+    }
+    return flag->load();
+  });
+  EXPECT_TRUE(ran);
+}
