@@ -37,7 +37,9 @@
 // Thread safety: callbacks run one at a time in the server process; client functions may be
 // called from any process concurrently.
 
+#include <memory>
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
@@ -49,6 +51,8 @@
 #include <otp/gen/gen.hpp>
 #include <otp/gen/server_ref.hpp>
 #include <otp/logger.hpp>
+#include <otp/runtime/process.hpp>
+#include <otp/runtime/reactor.hpp>
 #include <otp/runtime/timeout.hpp>
 #include <otp/term/term.hpp>
 
