@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include <otp/otp.hpp>
 
 #include "behaviours/gen_server_support.hpp"
@@ -151,4 +155,48 @@ TEST(GenServerStart, StartMonitorMonitorsTheServer) {
     return next_down(*r.monitor)[4];
   });
   EXPECT_EQ(got, "gone"_a);
+}
+
+namespace {
+/// A {via, Module, Name} registry: a map under a mutex, as any name_service may be called from
+/// several processes at once. (A real one also forgets the names of processes that exit, as
+/// global and Elixir's Registry do by monitoring them; this test does not need that.)
+class test_registry : public name_service {
+ public:
+  bool register_name(const term& name, const pid& p) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return names_.emplace(name, p).second;
+  }
+  void unregister_name(const term& name) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    names_.erase(name);
+  }
+  std::optional<pid> whereis_name(const term& name) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = names_.find(name);
+    return it == names_.end() ? std::nullopt : std::optional<pid>(it->second);
+  }
+  atom module_name() const override { return "test_registry"_a; }
+
+ private:
+  std::mutex mutex_;
+  std::map<term, pid> names_;
+};
+}  // namespace
+
+// start11: {via, Module, Name}: the server registers through the registry and is reached by the
+// same name; a second start under it gets already_started.
+TEST(GenServerStart, ViaNameRegistersThroughTheRegistry) {
+  node n({.schedulers = 2});
+  auto registry = std::make_shared<test_registry>();
+  auto [state, again, server] = n.run([registry] {
+    const server_ref name = server_ref::via(registry, "{worker,1}"_term);
+    pid s = started(gen_server::start<starter>("via"_a, {.name = name}));
+    term st = gen_server::call(name, "get"_a);
+    term second = gen_server::start<starter>("via"_a, {.name = name}).to_term();
+    gen_server::stop(name);
+    return std::tuple{st, second, s};
+  });
+  EXPECT_EQ(state, "via"_a);
+  EXPECT_EQ(again, tuple(atoms::error, tuple("already_started"_a, server)));
 }

@@ -41,6 +41,7 @@ class stopper : public gen_server::behaviour<stopper> {
   }
   void terminate(const term& reason, const term& watcher) {
     send(watcher.as_pid(), tuple("terminated"_a, reason));
+    if (reason == "hang"_a) receive();  // a terminate that never finishes
   }
 };
 
@@ -168,4 +169,19 @@ TEST(GenServerStop, NonParentExitIsAnInfoMessage) {
   });
   EXPECT_EQ(info, tuple("info"_a, tuple(atoms::EXIT, other, "gone"_a)));
   EXPECT_TRUE(alive);
+}
+
+// stop9: gen_server:stop with a timeout exits the caller with timeout when terminate does not
+// finish in time.
+TEST(GenServerStop, StopTimesOutWhenTerminateHangs) {
+  node n({.schedulers = 2});
+  auto [reason, terminated] = n.run([] {
+    pid s = started(gen_server::start<stopper>(term(self())));
+    term r = exit_reason_of_call([&] { gen_server::stop(s, "hang"_a, timeout::ms(10)); });
+    term t = next_matching(is_terminated);
+    exit(s, atoms::kill);
+    return std::pair{r, t};
+  });
+  EXPECT_EQ(reason, atoms::timeout);
+  EXPECT_EQ(terminated, tuple("terminated"_a, "hang"_a));
 }

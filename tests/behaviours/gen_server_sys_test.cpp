@@ -190,3 +190,16 @@ TEST(GenServerSys, CodeChangeIsCallableThroughSys) {
   EXPECT_EQ(accepted, atoms::ok);
   EXPECT_EQ(state, "{upgraded,'1',4,extra}"_term);
 }
+
+// sys8: the debug start option ({debug, [statistics]}) turns sys statistics on from the start.
+TEST(GenServerSys, DebugStartOptionEnablesStatistics) {
+  node n({.schedulers = 2});
+  bool on = n.run([] {
+    pid s = started(gen_server::start<counter>(term(0), {.debug = {"statistics"_a}}));
+    gen_server::call(s, "inc"_a);
+    bool has = sys::statistics(s).has_value();
+    gen_server::stop(s);
+    return has;
+  });
+  EXPECT_TRUE(on);
+}
