@@ -17,7 +17,7 @@ void gen_server_core::on_start() {
   // Only a linked starter is the parent whose exit ends the server; gen_server:start (nolink)
   // makes the server its own parent, so no 'EXIT' is ever taken for the parent's.
   if (how_ == gen::start_link_kind::link) parent_ = gen::parent();
-  init_sys();
+  if (!debug_.empty()) sys_support();  // debug options at start: trace/log/statistics from now
 
   std::optional<action> result;
   std::optional<term> failure;
@@ -47,7 +47,7 @@ void gen_server_core::on_message(term message) {
   hibernated_ = false;
   last_message_ = message;
   has_last_message_ = true;
-  if (sys_->debugging()) sys_->record_in(tuple(atom("in"), message));
+  if (debugging()) sys_->record_in(tuple(atom("in"), message));
   dispatch(message);
 }
 
@@ -56,7 +56,7 @@ void gen_server_core::on_timeout() {
   const term timeout_message(atoms::timeout);
   last_message_ = timeout_message;
   has_last_message_ = true;
-  if (sys_->debugging()) sys_->record_in(tuple(atom("in"), timeout_message));
+  if (debugging()) sys_->record_in(tuple(atom("in"), timeout_message));
   apply(guarded([&] { return call_handle_info(timeout_message); }), std::nullopt);
 }
 
@@ -109,7 +109,7 @@ void gen_server_core::apply(action result, const std::optional<gen::from>& calle
     case action::kind::reply:
       if (caller) {
         gen::reply(*caller, result.reply);
-        if (sys_->debugging()) sys_->record_out(tuple(atom("out"), result.reply, term(caller->caller)));
+        if (debugging()) sys_->record_out(tuple(atom("out"), result.reply, term(caller->caller)));
       }
       break;
     case action::kind::stop:
@@ -117,7 +117,7 @@ void gen_server_core::apply(action result, const std::optional<gen::from>& calle
     case action::kind::stop_reply:
       terminate_and_exit(std::move(result.reason), caller, result.reply);
     default:
-      if (sys_->debugging()) sys_->record(tuple(atom("noreply"), state_term()));
+      if (debugging()) sys_->record(tuple(atom("noreply"), state_term()));
       break;
   }
   apply_next(result);

@@ -11,13 +11,16 @@
 
 namespace otp::detail {
 
-void gen_server_core::init_sys() {
+sys::server_support& gen_server_core::sys_support() {
+  if (sys_) return *sys_;
   sys::server_support::callbacks cbs;
   cbs.get_state = [this] { return state_term(); };
   cbs.replace_state = [this](const std::function<term(term)>& fn) { return replace_state(fn); };
   cbs.format_status = [this] { return format_status_term(); };
   cbs.parent_exit = [this](term reason) { terminate_and_exit(std::move(reason)); };
-  sys_.emplace(std::move(cbs), name_, module(), parent_ ? *parent_ : self(), debug_);
+  sys_ = std::make_unique<sys::server_support>(std::move(cbs), name_, module(), parent_ ? *parent_ : self(),
+                                               debug_);
+  return *sys_;
 }
 
 bool gen_server_core::handle_system(const term& message) {
@@ -44,7 +47,7 @@ bool gen_server_core::handle_system(const term& message) {
     gen::reply(*caller, answer);
     return true;
   }
-  sys_->handle(message);
+  sys_support().handle(message);
   return true;
 }
 
@@ -52,9 +55,10 @@ term gen_server_core::format_status_term() const {
   // gen_server's FormattedStatus: a header, the sys data, then the (format_status'ed) state.
   const term header = tuple(atom("header"), string("Status for generic server " + to_string(name_)));
   const term sys_data =
-      list(tuple(string("Status"), sys_->suspended() ? atom("suspended") : atoms::running),
+      list(tuple(string("Status"), sys_ && sys_->suspended() ? atom("suspended") : atoms::running),
            tuple(string("Parent"), parent_ ? term(*parent_) : term(self())),
-           tuple(string("Logged events"), sys_->debug_term()), tuple(string("Hibernated"), hibernated_));
+           tuple(string("Logged events"), sys_ ? sys_->debug_term() : term()),
+           tuple(string("Hibernated"), hibernated_));
   term state;
   try {
     state = formatted_state();

@@ -12,6 +12,7 @@
 // Everything here runs in the server process, one callback at a time.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -73,7 +74,10 @@ class gen_server_core : public reactor {
   void log_terminating(const term& reason) const;
 
   // ---- sys (gen_server_sys.cpp) ------------------------------------------------------------------
-  void init_sys();
+  /// The sys support, made on first use: most servers never see a system message, and an idle
+  /// server should cost only its state.
+  sys::server_support& sys_support();
+  bool debugging() const noexcept { return sys_ && sys_->debugging(); }
   /// True if `message` was a system message (handled).
   bool handle_system(const term& message);
   term format_status_term() const;
@@ -82,7 +86,7 @@ class gen_server_core : public reactor {
   term name_;  // registered name term, or the pid
   std::vector<atom> debug_;
   std::optional<pid> parent_;  // nullopt: the server is its own parent (not linked)
-  std::optional<sys::server_support> sys_;
+  std::unique_ptr<sys::server_support> sys_;
   timeout timeout_ = infinity;
   bool hibernated_ = false;
   term last_message_;
