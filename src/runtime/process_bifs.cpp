@@ -138,6 +138,24 @@ ref monitor(atom registered_name) {
   return r;
 }
 
+ref monitor(atom registered_name, atom node_name) {
+  detail::process& p = current_process();
+  if (node_name == p.node->name) return monitor(registered_name);
+  ref r = detail::new_ref(*p.node);
+  // The pid behind the name is known only on the other node; the record keeps the node for
+  // demonitor and the name for the DOWN message.
+  p.rel().monitors.emplace(
+      r, detail::monitor_target{pid{node_name, 0, 0, 0}, tuple(registered_name, node_name)});
+  bool sent = false;
+  if (auto route = p.node->remote()) sent = route->monitor_named(p.self_pid(), registered_name, node_name, r);
+  if (!sent) {
+    const pid unreachable{node_name, 0, 0, 0};
+    deliver_signal(*p.node, p.self_pid(),
+                   new signal(signal_kind::down, unreachable, term(r), term(atoms::noconnection)));
+  }
+  return r;
+}
+
 bool demonitor(const ref& monitor_ref, bool flush) {
   detail::process& p = current_process();
   bool active = false;
@@ -145,9 +163,18 @@ bool demonitor(const ref& monitor_ref, bool flush) {
     auto it = p.relations->monitors.find(monitor_ref);
     if (it != p.relations->monitors.end()) {
       active = true;
-      const pid target = it->second.target;
+      const detail::monitor_target target = std::move(it->second);
       p.relations->monitors.erase(it);
-      deliver_signal(*p.node, target, new signal(signal_kind::demonitor, p.self_pid(), term(monitor_ref)));
+      const bool remote_name = target.name.is_tuple(2) && !p.node->is_local(target.target);
+      if (remote_name) {
+        if (auto route = p.node->remote()) {
+          route->demonitor_named(p.self_pid(), target.name[0].as_atom(), target.name[1].as_atom(),
+                                 monitor_ref);
+        }
+      } else {
+        deliver_signal(*p.node, target.target,
+                       new signal(signal_kind::demonitor, p.self_pid(), term(monitor_ref)));
+      }
     }
   }
   if (flush) {

@@ -26,7 +26,12 @@ class recording_route : public remote_route {
   bool unlink(const pid&, const pid& to) override { return log("unlink", to, term()); }
   bool exit(const pid&, const pid& to, const term& r, bool) override { return log("exit", to, r); }
   bool monitor(const pid&, const pid& to, const ref&) override { return log("monitor", to, term()); }
-  bool monitor_named(const pid&, atom, atom, const ref&) override { return true; }
+  bool monitor_named(const pid&, atom name, atom node, const ref&) override {
+    return log("monitor_named", pid{}, tuple(name, node));
+  }
+  bool demonitor_named(const pid&, atom name, atom node, const ref&) override {
+    return log("demonitor_named", pid{}, tuple(name, node));
+  }
   bool demonitor(const pid&, const pid& to, const ref&) override { return log("demonitor", to, term()); }
 
   std::vector<std::string> calls() {
@@ -98,4 +103,19 @@ TEST(RemoteRoute, InboundSignalsAreDelivered) {
   term got = f.get();
   EXPECT_EQ(got[0], term("from afar"_a));
   EXPECT_EQ(got[1], tuple(atoms::EXIT, remote_pid(), "remote_crash"_a));
+}
+
+// Monitoring {Name, Node} on another node goes through the route by name; without a route the
+// DOWN comes at once with noconnection and names {Name, Node}.
+TEST(RemoteRoute, MonitorByRemoteName) {
+  node n({.schedulers = 2});
+  term down = n.run([] { return next_down(monitor("server"_a, "far@away"_a)); });
+  EXPECT_EQ(down[3], tuple("server"_a, "far@away"_a));
+  EXPECT_EQ(down[4], term(atoms::noconnection));
+
+  auto route = std::make_shared<recording_route>();
+  n.set_remote_route(route);
+  n.run([] { demonitor(monitor("server"_a, "far@away"_a)); });
+  EXPECT_EQ(route->calls(), (std::vector<std::string>{"monitor_named {server,far@away}",
+                                                      "demonitor_named {server,far@away}"}));
 }

@@ -90,6 +90,9 @@ void unlink(const pid& target);
 ref monitor(const pid& target);
 /// Monitors the process registered as `name` (the DOWN message names {Name, Node}).
 ref monitor(atom registered_name);
+/// Monitors the process registered as `name` on `node` ({Name, Node}); for another node the
+/// remote route resolves the name there, and an unreachable node gives DOWN noconnection.
+ref monitor(atom registered_name, atom node_name);
 /// Removes a monitor. With `flush`, also removes a DOWN message of it already in the mailbox.
 /// Returns false when the monitor was not active (already fired or unknown), as demonitor/2 info.
 bool demonitor(const ref& monitor_ref, bool flush = false);

@@ -31,6 +31,7 @@ class remote_route {
   virtual bool monitor(const pid& from, const pid& to, const ref& monitor_ref) = 0;
   virtual bool monitor_named(const pid& from, atom name, atom node, const ref& monitor_ref) = 0;
   virtual bool demonitor(const pid& from, const pid& to, const ref& monitor_ref) = 0;
+  virtual bool demonitor_named(const pid& from, atom name, atom node, const ref& monitor_ref) = 0;
 };
 
 }  // namespace otp
