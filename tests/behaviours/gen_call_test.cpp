@@ -106,9 +106,13 @@ TEST(GenCall, InfinityWaitsForAReplyAndAppearsInReasons) {
   node n(two_schedulers());
   n.run([] {
     gen::start_result s = start_test_server(gen::start_link_kind::nolink);
-    // A held call answered later by a cast from a helper: the call waits without a deadline.
-    spawn([p = s.pid] { gen::cast(p, tuple("release"_a, "finally"_a)); });
-    EXPECT_EQ(gen::call(s.pid, "hold"_a, infinity), term("finally"_a));
+    // A held call answered by a helper once the server holds it: the call waits without a
+    // deadline.
+    const pid helper = spawn([p = s.pid] {
+      receive();  // held
+      gen::cast(p, tuple("release"_a, "finally"_a));
+    });
+    EXPECT_EQ(gen::call(s.pid, tuple("hold"_a, helper), infinity), term("finally"_a));
     exit(s.pid, atoms::kill);
     exit_reason_of(s.pid);
     term reason = exit_reason_from([&] { gen::call(s.pid, "get"_a, infinity); });

@@ -61,7 +61,8 @@ enum class init_mode { ok, ignore, stop, raise, block };
 
 /// A minimal behaviour on gen + sys: state is an integer.
 ///   Requests ('$gen_call'): get → State; {add, N} → State + N and replies ok; {exit, R} → exits
-///   with R without replying; hold → keeps From for a later {release, Reply} cast; defer → a
+///   with R without replying; hold | {hold, Notify} → keeps From for a later {release, Reply} cast (and
+///   tells Notify `held`); defer → a
 ///   helper process replies `deferred`; ancestors → get('$ancestors').
 ///   Casts: {add, N}; {release, Reply} answers the held caller.
 class test_server : public reactor {
@@ -118,8 +119,9 @@ class test_server : public reactor {
   void handle_call(const term& req, const from& caller) {
     if (req.is_atom(atom("get"))) return answer(caller, state_);
     if (req.is_atom(atom("ancestors"))) return answer(caller, get(atom("$ancestors")));
-    if (req.is_atom(atom("hold"))) {
+    if (req.is_atom(atom("hold")) || (req.is_tuple(2) && req[0].is_atom(atom("hold")))) {
       held_ = caller;
+      if (req.is_tuple()) send(req[1].as_pid(), atom("held"));  // {hold, Notify}
       return;
     }
     if (req.is_atom(atom("defer"))) {

@@ -75,10 +75,10 @@ TEST(ProcLib, ExceptionsAreReportedAsErrorClass) {
   l2_log_capture logs;
   auto [a, b] = n.run([] {
     pid x = proc_lib::spawn([] { throw std::runtime_error("kaput"); });
-    pid y = proc_lib::spawn([] { throw erlang_error("badarith"_a); });
-    EXPECT_EQ(exit_reason_of(y), term("badarith"_a));
+    spawn_result y = proc_lib::spawn_opt([] { throw erlang_error("badarith"_a); }, {.monitor = true});
+    EXPECT_EQ(next_down(*y.monitor)[4], term("badarith"_a));
     exit_reason_of(x);
-    return std::pair{x, y};
+    return std::pair{x, y.pid};
   });
   ASSERT_EQ(logs.crash_reports_of(a).size(), 1u);
   const term info = *prop(logs.crash_reports_of(a)[0].report.head(), "error_info"_a);
