@@ -81,6 +81,11 @@ void drain_signals(process& p);
 /// The same where no process code is on the stack to unwind: returns the reason the process must
 /// end with instead of throwing it (an exception per exit is costly when many processes die).
 std::optional<term> take_signals(process& p);
+/// Removes a monitor the process holds (telling its target) and the alias it came with, if any.
+/// False if there was no such monitor.
+bool remove_monitor(process& p, const ref& monitor_ref);
+/// Ends the alias that came with a monitor (not one made to last until unalias).
+void end_monitor_alias(process& p, const ref& monitor_ref) noexcept;
 /// Blocks the running process until a signal arrives.
 void wait_for_signal(process& p);
 /// Counts one reduction; yields the scheduler when the budget is spent.
@@ -94,5 +99,10 @@ bool run_inline(process* p);
 spawn_result spawn_process(node_state& node, process* parent, std::function<void()> body,
                            std::unique_ptr<reactor> reactor_body, const spawn_options& options);
 ref new_ref(node_state& node) noexcept;
+/// A reference that names `owner` too (four words: the last two hold its pid number), so a send
+/// to it finds the process without any table of aliases.
+ref new_alias_ref(node_state& node, uint64_t owner) noexcept;
+/// Delivers a message sent to an alias (local or remote); dropped if nothing can take it.
+void send_to_alias(node_state& node, const pid& from, const ref& alias, term message) noexcept;
 
 }  // namespace otp::detail

@@ -41,6 +41,7 @@ struct process_relations {
   std::unordered_set<pid> links;
   std::unordered_map<ref, monitor_target> monitors;  // monitors this process holds
   std::unordered_map<ref, pid> monitored_by;         // monitors held on this process
+  std::unordered_map<ref, monitor_alias> aliases;    // active aliases and how each ends
 };
 
 struct process {

@@ -126,6 +126,35 @@ ref monitor(const pid& target) {
   return r;
 }
 
+ref monitor(const pid& target, monitor_alias alias_mode) {
+  detail::process& p = current_process();
+  if (alias_mode == monitor_alias::none) return monitor(target);
+  // The monitor's reference is the alias, so it must name this process.
+  ref r = detail::new_alias_ref(*p.node, p.number);
+  p.rel().aliases.emplace(r, alias_mode);
+  p.rel().monitors.emplace(r, detail::monitor_target{target, term()});
+  deliver_signal(*p.node, target, new signal(signal_kind::monitor, p.self_pid(), term(r)));
+  return r;
+}
+
+ref alias() {
+  detail::process& p = current_process();
+  ref r = detail::new_alias_ref(*p.node, p.number);
+  p.rel().aliases.emplace(r, monitor_alias::explicit_unalias);
+  return r;
+}
+
+bool unalias(const ref& alias_ref) {
+  detail::process& p = current_process();
+  return p.relations != nullptr && p.relations->aliases.erase(alias_ref) > 0;
+}
+
+void send(const ref& alias_ref, term message) {
+  detail::process& p = current_process();
+  detail::consume_reduction(p);
+  detail::send_to_alias(*p.node, p.self_pid(), alias_ref, std::move(message));
+}
+
 ref monitor(atom registered_name) {
   detail::process& p = current_process();
   ref r = detail::new_ref(*p.node);
@@ -158,25 +187,7 @@ ref monitor(atom registered_name, atom node_name) {
 
 bool demonitor(const ref& monitor_ref, bool flush) {
   detail::process& p = current_process();
-  bool active = false;
-  if (p.relations != nullptr) {
-    auto it = p.relations->monitors.find(monitor_ref);
-    if (it != p.relations->monitors.end()) {
-      active = true;
-      const detail::monitor_target target = std::move(it->second);
-      p.relations->monitors.erase(it);
-      const bool remote_name = target.name.is_tuple(2) && !p.node->is_local(target.target);
-      if (remote_name) {
-        if (auto route = p.node->remote()) {
-          route->demonitor_named(p.self_pid(), target.name[0].as_atom(), target.name[1].as_atom(),
-                                 monitor_ref);
-        }
-      } else {
-        deliver_signal(*p.node, target.target,
-                       new signal(signal_kind::demonitor, p.self_pid(), term(monitor_ref)));
-      }
-    }
-  }
+  const bool active = detail::remove_monitor(p, monitor_ref);
   if (flush) {
     detail::drain_signals(p);
     const term r(monitor_ref);

@@ -99,6 +99,14 @@ ref new_ref(node_state& node) noexcept {
   return r;
 }
 
+ref new_alias_ref(node_state& node, uint64_t owner) noexcept {
+  ref r = new_ref(node);
+  r.len = 4;
+  r.ids[2] = uint32_t(owner);
+  r.ids[3] = uint32_t(owner >> 32);
+  return r;
+}
+
 bool run_inline(process* p) {
   std::optional<term> reason;
   try {

@@ -7,6 +7,32 @@
 #include "runtime/process_info_reply.hpp"
 
 namespace otp::detail {
+
+void end_monitor_alias(process& p, const ref& monitor_ref) noexcept {
+  if (p.relations == nullptr) return;
+  auto it = p.relations->aliases.find(monitor_ref);
+  if (it != p.relations->aliases.end() && it->second != monitor_alias::explicit_unalias) {
+    p.relations->aliases.erase(it);
+  }
+}
+
+bool remove_monitor(process& p, const ref& monitor_ref) {
+  if (p.relations == nullptr) return false;
+  auto it = p.relations->monitors.find(monitor_ref);
+  if (it == p.relations->monitors.end()) return false;
+  const monitor_target target = std::move(it->second);
+  p.relations->monitors.erase(it);
+  end_monitor_alias(p, monitor_ref);
+  const bool remote_name = target.name.is_tuple(2) && !p.node->is_local(target.target);
+  if (!remote_name) {
+    deliver_signal(*p.node, target.target,
+                   new signal(signal_kind::demonitor, p.self_pid(), term(monitor_ref)));
+  } else if (auto route = p.node->remote()) {
+    route->demonitor_named(p.self_pid(), target.name[0].as_atom(), target.name[1].as_atom(), monitor_ref);
+  }
+  return true;
+}
+
 namespace {
 
 /// Applies an exit signal (Erlang's rules, in order):
@@ -69,6 +95,7 @@ std::optional<term> handle_signal(process& p, signal* s) {
       if (it == p.relations->monitors.end()) break;
       term who = it->second.name.is_nil() ? term(s->from) : it->second.name;
       p.relations->monitors.erase(it);
+      end_monitor_alias(p, s->a.as_ref());
       s->kind = signal_kind::message;
       s->a = tuple(atoms::DOWN, s->a, atoms::process, who, s->b);
       s->b = term();
@@ -86,6 +113,22 @@ std::optional<term> handle_signal(process& p, signal* s) {
       break;
     case signal_kind::wake:
       break;
+    case signal_kind::alias_message: {
+      // Only an active alias lets the message in; one ended by unalias or demonitor drops it.
+      if (p.relations == nullptr) break;
+      const ref alias = s->a.as_ref();
+      auto it = p.relations->aliases.find(alias);
+      if (it == p.relations->aliases.end()) break;
+      if (it->second == monitor_alias::reply_demonitor) {
+        p.relations->aliases.erase(it);
+        remove_monitor(p, alias);
+      }
+      s->kind = signal_kind::message;
+      s->a = std::move(s->b);
+      s->b = term();
+      p.mq.append(s);
+      return std::nullopt;
+    }
   }
   if (!keep) delete s;
   if (death && p.in_blocking) {

@@ -25,6 +25,7 @@ enum class signal_kind : uint8_t {
   receive_timeout,  // a: the receive sequence number the timer was armed for
   info_request,     // a: reply ref — process_info asked by `from`
   wake,             // nothing: only makes the process run (blocking work finished)
+  alias_message,    // a: the alias (a ref); b: the message — delivered only while the alias is active
 };
 
 struct signal {

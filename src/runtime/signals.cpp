@@ -42,6 +42,7 @@ bool forward_remote(remote_route& route, const pid& to, const signal& s) {
     case signal_kind::receive_timeout:
     case signal_kind::info_request:
     case signal_kind::wake:
+    case signal_kind::alias_message:  // sent through send_to_alias, never through here
       // DOWN for a remote watcher travels as MONITOR_P_EXIT; the route learns of it through the
       // monitor it registered, so nothing is sent from here.
       return true;
@@ -86,6 +87,23 @@ void deliver_signal(node_state& node, const pid& to, signal* s) noexcept {
   } else {
     answer_missing_target(node, to, s, term(atoms::noconnection));
   }
+}
+
+void send_to_alias(node_state& node, const pid& from, const ref& alias, term message) noexcept {
+  if (!node.is_local(pid{alias.node, 0, 0, 0})) {
+    if (auto route = node.remote()) {
+      try {
+        route->send_alias(from, alias, message);
+      } catch (...) {
+      }
+    }
+    return;
+  }
+  // Only references made by new_alias_ref (four words, this incarnation) can be aliases here.
+  if (alias.len != 4 || alias.creation != node.creation) return;
+  const uint64_t owner = uint64_t(alias.ids[2]) | (uint64_t(alias.ids[3]) << 32);
+  auto* s = new signal(signal_kind::alias_message, from, term(alias), std::move(message));
+  if (!push_local(node, node.make_pid(owner), s)) delete s;
 }
 
 void node_state::schedule(process* p) noexcept {

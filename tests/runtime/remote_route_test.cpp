@@ -22,6 +22,7 @@ class recording_route : public remote_route {
   bool send_named(const pid&, atom name, atom, const term& m) override {
     return log("send_named", pid{}, tuple(name, m));
   }
+  bool send_alias(const pid&, const ref&, const term& m) override { return log("send_alias", pid{}, m); }
   bool link(const pid&, const pid& to) override { return log("link", to, term()); }
   bool unlink(const pid&, const pid& to) override { return log("unlink", to, term()); }
   bool exit(const pid&, const pid& to, const term& r, bool) override { return log("exit", to, r); }

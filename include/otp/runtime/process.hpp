@@ -88,6 +88,25 @@ void link(const pid& target);
 void unlink(const pid& target);
 /// Monitors `target`; a {'DOWN', Ref, process, Target, Reason} message follows its exit.
 ref monitor(const pid& target);
+/// How a monitor's reference also serves as an alias (monitor/3's {alias, Mode}).
+enum class monitor_alias : uint8_t {
+  none,              // a plain monitor
+  explicit_unalias,  // the alias stays until unalias/1
+  demonitor,         // the alias ends with the monitor (demonitor or DOWN)
+  reply_demonitor,   // ... or when the first message through the alias arrives
+};
+/// monitor/3 with an alias option: messages sent to the returned reference (send(ref, msg))
+/// reach the caller while the alias is active, and are dropped after. gen calls use this so a
+/// reply that comes after the caller gave up never lands in its mailbox.
+ref monitor(const pid& target, monitor_alias alias_mode);
+
+/// A new alias of the calling process (erlang:alias/0); active until unalias/1.
+ref alias();
+/// Deactivates an alias of the calling process; false if it was not active.
+bool unalias(const ref& alias_ref);
+/// Sends to an alias: delivered if the alias is active when the message arrives, else dropped.
+void send(const ref& alias_ref, term message);
+
 /// Monitors the process registered as `name` (the DOWN message names {Name, Node}).
 ref monitor(atom registered_name);
 /// Monitors the process registered as `name` on `node` ({Name, Node}); for another node the

@@ -23,6 +23,8 @@ class remote_route {
   /// Returns false if `node` cannot be reached (the caller then applies `noconnection` rules).
   virtual bool send(const pid& from, const pid& to, const term& message) = 0;
   virtual bool send_named(const pid& from, atom name, atom node, const term& message) = 0;
+  /// A message to a process alias on another node (ALIAS_SEND).
+  virtual bool send_alias(const pid& from, const ref& alias, const term& message) = 0;
   virtual bool link(const pid& from, const pid& to) = 0;
   virtual bool unlink(const pid& from, const pid& to) = 0;
   /// An exit signal; `from_link` tells a link's exit apart from exit/2.
