@@ -155,6 +155,10 @@ bool node::deliver_send_named(const pid& from, atom name, term message) {
   return true;
 }
 
+void node::deliver_alias_send(const pid& from, const ref& alias, term message) {
+  detail::send_to_alias(*state_, from, alias, std::move(message));
+}
+
 void node::deliver_link(const pid& from, const pid& to) {
   detail::deliver_signal(*state_, to, new detail::signal(detail::signal_kind::link, from));
 }

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
 #include <otp/runtime.hpp>
 
 #include "support/runtime_support.hpp"
@@ -128,4 +130,21 @@ TEST(Alias, RemoteAliasGoesThroughRoute) {
     send(remote, "hi"_a);
   });
   EXPECT_EQ(r->alias_sends.load(), 1);
+}
+
+// An ALIAS_SEND arriving from another node reaches the process while the alias is active.
+TEST(Alias, InboundAliasSendFromAnotherNode) {
+  node n({.schedulers = 2});
+  auto box = std::make_shared<std::promise<term>>();
+  auto alias_box = std::make_shared<std::promise<ref>>();
+  n.spawn([box, alias_box] {
+    alias_box->set_value(alias());
+    box->set_value(next_message());
+  });
+  auto af = alias_box->get_future();
+  ASSERT_EQ(af.wait_for(bound), std::future_status::ready);
+  n.deliver_alias_send(pid{"far@away"_a, 1, 0, 1}, af.get(), "via alias"_a);
+  auto f = box->get_future();
+  ASSERT_EQ(f.wait_for(bound), std::future_status::ready);
+  EXPECT_EQ(f.get(), term("via alias"_a));
 }

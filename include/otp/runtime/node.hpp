@@ -92,6 +92,8 @@ class node {
   /// Signals arriving from another node for local processes.
   void deliver_send(const pid& from, const pid& to, term message);
   bool deliver_send_named(const pid& from, atom name, term message);
+  /// A message to a local process alias (ALIAS_SEND); dropped if the alias is not active.
+  void deliver_alias_send(const pid& from, const ref& alias, term message);
   void deliver_link(const pid& from, const pid& to);
   void deliver_unlink(const pid& from, const pid& to);
   void deliver_exit(const pid& from, const pid& to, term reason, bool from_link);
