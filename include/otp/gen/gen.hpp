@@ -13,7 +13,9 @@
 // {Ref, Reply}, the monitor's DOWN or the timeout, and demonitor with flush on every path.
 // call() exits the caller with Erlang's reasons; try_call() returns them as values.
 //
-// All functions except reply() and cast() must run inside a process.
+// All functions must run inside a process. A via name_service must forget the names of processes
+// that die (as Erlang's global and Elixir's Registry do): gen releases a via name itself only
+// when init fails, never when a running server exits or is killed.
 
 #include <functional>
 #include <memory>
@@ -111,7 +113,7 @@ expected<term, call_error> try_call(const server_ref& server, term request, time
 expected<term, call_error> try_call(const server_ref& server, term request, timeout t, const call_spec& spec);
 
 /// gen_server:cast: sends {'$gen_cast', Msg}. Never fails: to a dead or unregistered target the
-/// message is dropped. May be called outside a process for pid and local-name targets.
+/// message is dropped. Must run in a process (the runtime's send does).
 void cast(const server_ref& server, term message);
 
 /// Sends any message to what `server` names (dropped when it resolves to nothing).
