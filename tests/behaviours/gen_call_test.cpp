@@ -66,6 +66,22 @@ TEST(GenCall, TimeoutExitsWithTimeoutAndLeavesNothingInTheMailbox) {
   });
 }
 
+// Erlang 24+: a reply that comes after the caller timed out goes to a deactivated alias and is
+// dropped; the caller's mailbox never sees it.
+TEST(GenCall, LateReplyAfterTimeoutIsDropped) {
+  node n(two_schedulers());
+  n.run([] {
+    gen::start_result s = start_test_server(gen::start_link_kind::nolink);
+    EXPECT_FALSE(gen::try_call(s.pid, "hold"_a, timeout::ms(10)).has_value());
+    gen::cast(s.pid, tuple("release"_a, "too_late"_a));
+    // The server answers the held call before this one (it handles our messages in order), so
+    // a late reply that got through would be queued by the time this call returns.
+    EXPECT_EQ(gen::call(s.pid, "get"_a), term(0));
+    EXPECT_EQ(my_queue_len(), 0u);
+    exit(s.pid, atoms::kill);
+  });
+}
+
 // Erlang: a server that exits while handling the call makes the call exit with {Reason, {…}}.
 TEST(GenCall, ServerExitDuringCallExitsCallerWithServerReason) {
   node n(two_schedulers());

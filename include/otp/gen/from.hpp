@@ -1,7 +1,7 @@
 #pragma once
 // otp::gen::from — who to answer: the From of handle_call({Pid, Tag}), and gen:reply/2.
 //
-// The tag is opaque to the server. OTP++ callers use the call's monitor reference; Erlang nodes
+// The tag is opaque to the server. OTP++ callers send [alias | MonitorRef] as Erlang 24+ does; Erlang nodes
 // send a ref, [alias|Ref] or [[alias|Ref]|X]. A server must only store it and hand it back through
 // reply(); only the caller interprets it.
 

@@ -1,14 +1,12 @@
 // gen's call, cast and send: every kind of server_ref goes through resolve() and one call path.
 //
-// The reply tag is the call's monitor reference: unique, already known to the receive that waits
-// for the reply, and the same ref identifies the DOWN of the server.
-//
-// Late replies. When a call times out we demonitor with flush and then drop a {Ref, _} already
-// in the mailbox. A server that answers after that still sends {Ref, Reply}, which then sits in
-// the caller's mailbox as a stray message (a reactor's on_message would see it). Erlang 24+
-// avoids this with process aliases (the reply goes to an alias that the caller deactivates); the
-// runtime has no aliases yet, so that window remains: it opens only when the server replies after
-// the caller's timeout fired.
+// The reply tag is [alias | MonitorRef], as Erlang 24+ sends it: the monitor ref doubles as an
+// alias of the caller that ends with the monitor (monitor_alias::demonitor), and gen::reply
+// sends through the alias when the tag says so. A server that answers after the caller gave up
+// (timeout, then demonitor) sends into a dead alias and the runtime drops the reply, so no stray
+// {Tag, Reply} is left in the caller's mailbox. A reply already queued when the demonitor runs is
+// removed by the flush below. Tags without the alias marker (a plain ref from an older node) are
+// answered to the caller's pid.
 
 #include <otp/gen/gen.hpp>
 #include <otp/runtime/errors.hpp>
@@ -54,13 +52,15 @@ expected<term, call_error> try_call(const server_ref& server, term request, time
   // A process waiting for its own reply would wait forever; Erlang exits with calling_self.
   if (*target == self()) return fail(call_error::exited, atom("calling_self"), mfa);
 
-  const ref mref = monitor(*target);
-  const term tag(mref);
+  const ref mref = monitor(*target, monitor_alias::demonitor);
+  const term mref_term(mref);
+  const term tag = cons(atoms::alias, mref_term);
   otp::send(*target, tuple(spec.label, tuple(self(), tag), std::move(request)));
 
   std::optional<term> answer = receive(
       [&](const term& m) {
-        return (m.is_tuple(2) && m[0] == tag) || (m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && m[1] == tag);
+        return (m.is_tuple(2) && m[0] == tag) ||
+               (m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && m[1] == mref_term);
       },
       t);
   if (!answer) {
