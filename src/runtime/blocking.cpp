@@ -37,7 +37,7 @@ void run_blocking(std::function<void()> work) {
   if (p.deferred_exit) {
     term reason = std::move(*p.deferred_exit);
     p.deferred_exit.reset();
-    throw exit_exception(std::move(reason));
+    throw exit_signal_exception(std::move(reason));
   }
   if (job->error) std::rethrow_exception(job->error);
 }

@@ -111,6 +111,8 @@ bool trap_exit(bool value) {
   return std::exchange(p.trap_exit, value);
 }
 
+bool trapping_exits() { return current_process().trap_exit; }
+
 priority set_priority(priority value) {
   detail::process& p = current_process();
   return std::exchange(p.prio, value);

@@ -156,7 +156,7 @@ std::optional<term> take_signals(process& p) {
 }
 
 void drain_signals(process& p) {
-  if (std::optional<term> death = take_signals(p)) throw exit_exception(std::move(*death));
+  if (std::optional<term> death = take_signals(p)) throw exit_signal_exception(std::move(*death));
 }
 
 }  // namespace otp::detail

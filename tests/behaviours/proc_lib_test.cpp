@@ -68,6 +68,25 @@ TEST(ProcLib, NormalAndShutdownExitsLogNoCrashReport) {
   for (const pid& p : ps) EXPECT_TRUE(logs.crash_reports_of(p).empty());
 }
 
+// Erlang: a process ended by an exit signal from a link (or exit/2) runs no code of its own, so
+// proc_lib writes no crash report for it, whatever the reason.
+TEST(ProcLib, DeathByExitSignalLogsNoCrashReport) {
+  node n(two_schedulers());
+  l2_log_capture logs;
+  std::vector<pid> ps = n.run([] {
+    std::vector<pid> out;
+    out.push_back(proc_lib::spawn([] { receive(); }));
+    out.push_back(proc_lib::spawn([] { receive(); }));
+    for (const pid& p : out) {
+      ref m = monitor(p);
+      exit(p, "external_reason"_a);
+      next_down(m);
+    }
+    return out;
+  });
+  for (const pid& p : ps) EXPECT_TRUE(logs.crash_reports_of(p).empty());
+}
+
 // A C++ exception is a crash of class error with the runtime's {exception, Type, What} reason;
 // erlang_error is class error with its own reason.
 TEST(ProcLib, ExceptionsAreReportedAsErrorClass) {

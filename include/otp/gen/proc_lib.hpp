@@ -9,9 +9,8 @@
 // start/start_link are the synchronous start protocol: the new process calls init_ack(Value) when
 // it has initialised, and the starter returns Value. gen::start is built on it.
 //
-// Difference from Erlang: the runtime unwinds a process killed by a signal with the same
-// exception as exit/1, so proc_lib cannot tell "died from a linked exit" from "called exit". It
-// skips the report for `killed`; other signal deaths are reported (Erlang would stay silent).
+// A process ended by an exit signal (a link's exit, exit/2, kill) is not reported: no code of
+// its own failed, as in Erlang. The runtime unwinds it with otp::exit_signal_exception.
 
 #include <functional>
 #include <optional>

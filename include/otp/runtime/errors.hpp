@@ -27,6 +27,14 @@ class exit_exception : public std::exception {
   term reason_;
 };
 
+/// The exit_exception with which a fatal exit signal (from a link, exit/2 or kill) unwinds the
+/// process it ends. Catch it to tell such a death from the process's own exit/1: proc_lib reports
+/// the latter as a crash, but never the former (in Erlang no code of the victim runs then).
+class exit_signal_exception : public exit_exception {
+ public:
+  using exit_exception::exit_exception;
+};
+
 class erlang_error : public std::exception {
  public:
   explicit erlang_error(term reason)

@@ -117,6 +117,8 @@ ref monitor(atom registered_name, atom node_name);
 bool demonitor(const ref& monitor_ref, bool flush = false);
 /// process_flag(trap_exit, Value); returns the previous value.
 bool trap_exit(bool value);
+/// Whether the calling process traps exits (process_info(self(), trap_exit)).
+bool trapping_exits();
 /// process_flag(priority, Value); returns the previous value.
 priority set_priority(priority value);
 

@@ -28,9 +28,7 @@ void enter_child(const child_setup& setup) {
 namespace {
 
 void report(atom error_class, const term& reason) {
-  // Erlang's kill never runs code in the victim, so it never produces a report; the runtime
-  // unwinds a killed process with the same exception as exit/1, hence the explicit check.
-  if (is_normal_exit(reason) || reason.is_atom(atoms::killed)) return;
+  if (is_normal_exit(reason)) return;
   if (!logger::allowed(log_level::error)) return;
   term r = crash_report(error_class, reason);
   logger::log(log_level::error, format_crash_report(r), r, "otp.sasl");
@@ -41,6 +39,8 @@ void report(atom error_class, const term& reason) {
 void report_current_exception() {
   try {
     throw;
+  } catch (const exit_signal_exception&) {
+    // Ended by an exit signal: no code of the process failed, so Erlang reports nothing.
   } catch (const exit_exception& e) {
     report(atom("exit"), e.reason());
   } catch (const erlang_error& e) {
