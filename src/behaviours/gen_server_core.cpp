@@ -49,6 +49,7 @@ void gen_server_core::on_message(term message) {
   has_last_message_ = true;
   if (debugging()) sys_->record_in(tuple(atom("in"), message));
   dispatch(message);
+  forget_last_message();
 }
 
 void gen_server_core::on_timeout() {
@@ -58,6 +59,14 @@ void gen_server_core::on_timeout() {
   has_last_message_ = true;
   if (debugging()) sys_->record_in(tuple(atom("in"), timeout_message));
   apply(guarded([&] { return call_handle_info(timeout_message); }), std::nullopt);
+  forget_last_message();
+}
+
+void gen_server_core::forget_last_message() {
+  // Kept only for a crash report while its callback runs: an idle server should not hold on to
+  // a big message it has finished with.
+  last_message_ = term();
+  has_last_message_ = false;
 }
 
 void gen_server_core::dispatch(const term& message) {

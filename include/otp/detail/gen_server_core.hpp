@@ -66,6 +66,7 @@ class gen_server_core : public reactor {
   void apply(action result, const std::optional<gen::from>& caller);
   void apply_next(const action& result);
   void run_continues(term arg);
+  void forget_last_message();
 
   // ---- ending (gen_server_terminate.cpp) -----------------------------------------------------------
   /// terminate(Reason), the error report when the reason is abnormal, then exit(Reason).
