@@ -23,6 +23,8 @@ void gen_server_core::on_start() {
   std::optional<term> failure;
   try {
     result = call_init();
+  } catch (const exit_signal_exception&) {
+    throw;  // killed during init (e.g. by the starter's timeout): nothing more runs
   } catch (...) {
     failure = reason_of_current_exception();
   }
@@ -102,11 +104,10 @@ gen_server_core::action gen_server_core::guarded(const std::function<action()>& 
   std::optional<term> failure;
   try {
     return callback();
-  } catch (const exit_exception& e) {
-    // The runtime unwinds a killed process with this exception too; `killed` cannot be trapped
-    // and Erlang runs no terminate for it, so let it through untouched.
-    if (e.reason().is_atom(atoms::killed)) throw;
-    failure = e.reason();
+  } catch (const exit_signal_exception&) {
+    // A fatal exit signal (a linked process's exit, exit/2, kill) ends the server where it
+    // stands: in Erlang no code of the victim runs then, so no terminate and no report.
+    throw;
   } catch (...) {
     failure = reason_of_current_exception();
   }

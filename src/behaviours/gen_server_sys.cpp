@@ -38,9 +38,8 @@ bool gen_server_core::handle_system(const term& message) {
     term answer = atoms::ok;
     try {
       call_code_change(request[2], request[3]);
-    } catch (const exit_exception& e) {
-      if (e.reason().is_atom(atoms::killed)) throw;
-      answer = tuple(atoms::error, e.reason());
+    } catch (const exit_signal_exception&) {
+      throw;  // the server is being ended by a signal: not code_change's failure
     } catch (...) {
       answer = tuple(atoms::error, reason_of_current_exception());
     }

@@ -17,10 +17,8 @@ void gen_server_core::terminate_and_exit(term reason, const std::optional<gen::f
   bool terminate_failed = false;
   try {
     call_terminate(reason);
-  } catch (const exit_exception& e) {
-    if (e.reason().is_atom(atoms::killed)) throw;  // killed mid-terminate: nothing more runs
-    reason = e.reason();
-    terminate_failed = true;
+  } catch (const exit_signal_exception&) {
+    throw;  // ended by a signal mid-terminate: nothing more runs
   } catch (...) {
     // As in Erlang, a failing terminate replaces the reason and is always reported.
     reason = reason_of_current_exception();

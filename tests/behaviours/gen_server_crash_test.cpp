@@ -14,7 +14,8 @@ using namespace otp::test;
 namespace {
 
 /// State {Watcher, Count}. handle_call: crash → throws; exit → otp::exit(boom); error →
-/// erlang_error(oops); anything else increments Count. terminate tells the watcher.
+/// erlang_error(oops); block → tells the watcher and waits; anything else increments Count. terminate tells
+/// the watcher.
 class fragile : public gen_server::behaviour<fragile> {
  public:
   init_result init(term watcher) { return ok(tuple(watcher, 0)); }
@@ -22,6 +23,10 @@ class fragile : public gen_server::behaviour<fragile> {
     if (request == "crash"_a) throw std::runtime_error("boom");
     if (request == "exit"_a) otp::exit("boom"_a);
     if (request == "error"_a) throw erlang_error("oops"_a);
+    if (request == "block"_a) {
+      send(state[0].as_pid(), "blocked"_a);
+      receive();  // until an exit signal ends the server
+    }
     term next = tuple(state[0], state[1].as_int() + 1);
     return reply(next[1], next);
   }
@@ -174,4 +179,27 @@ TEST(GenServerCrash, KilledServerRunsNoTerminate) {
   });
   EXPECT_EQ(down, atoms::killed);
   EXPECT_FALSE(stray.has_value()) << to_string(*stray);
+}
+
+// crash8: an exit signal that ends a server blocked inside a callback (not trapping exits) runs
+// no terminate and logs no gen_server report: in Erlang no code of the victim runs then.
+TEST(GenServerCrash, ExitSignalDuringCallbackRunsNoTerminate) {
+  log_capture logs;
+  node n({.schedulers = 2});
+  auto [down, stray] = n.run([] {
+    pid s = started(gen_server::start<fragile>(term(self()), {.name = "blocked"_a}));
+    ref m = monitor(s);
+    const pid me = self();
+    spawn([s, me] {
+      send(me, tuple("call_ended"_a, gen_server::try_call(s, "block"_a, infinity).has_value()));
+    });
+    next_matching([](const term& msg) { return msg == "blocked"_a; });
+    exit(s, "shot"_a);
+    term reason = next_down(m)[4];
+    next_matching([](const term& msg) { return msg.is_tuple(2) && msg[0] == "call_ended"_a; });
+    return std::pair{reason, receive(timeout::ms(0))};
+  });
+  EXPECT_EQ(down, "shot"_a);
+  EXPECT_FALSE(stray.has_value()) << to_string(*stray);
+  EXPECT_TRUE(logs.terminate_reports("blocked"_a).empty());
 }

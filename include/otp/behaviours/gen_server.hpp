@@ -32,6 +32,7 @@
 //    {exception, Type, What}, or the reason of otp::exit / erlang_error), on gen_server::stop and
 //    on the parent's exit; an abnormal reason (not normal, shutdown, {shutdown, _}) is logged as
 //    "** Generic server Name terminating" with the last message and the state (format_status);
+//  * an exit signal the server does not trap ends it without terminate, even inside a callback;
 //  * init's {stop, Reason}, ignore and exceptions fail the start without calling terminate.
 //
 // Thread safety: callbacks run one at a time in the server process; client functions may be
