@@ -52,19 +52,11 @@ void after_switch(transfer_t t, fiber* me) noexcept {
     case switch_action::park_source:
       s->park_fiber(action->from);
       break;
-    case switch_action::suspend: {
-      process* p = action->p;
-      p->fib = action->from;
+    case switch_action::suspend:
       // The process is off its fiber now; only from here may another scheduler resume it.
-      p->state.store(run_state::waiting, std::memory_order_seq_cst);
-      if (!p->in.empty()) {
-        run_state expected = run_state::waiting;
-        if (p->state.compare_exchange_strong(expected, run_state::runnable, std::memory_order_seq_cst)) {
-          s->enqueue(p);
-        }
-      }
+      action->p->fib = action->from;
+      s->sleep(action->p);
       break;
-    }
     case switch_action::yield: {
       process* p = action->p;
       p->fib = action->from;
@@ -136,11 +128,15 @@ void scheduler::run(process* p, fiber* me) {
     s->enqueue(p);  // it used up its turn and asked to go to the back of the queue
     return;
   }
-  p->state.store(run_state::waiting, std::memory_order_seq_cst);
-  if (!p->in.empty()) {
-    run_state expected = run_state::waiting;
-    if (p->state.compare_exchange_strong(expected, run_state::runnable, std::memory_order_seq_cst))
-      s->enqueue(p);
+  s->sleep(p);
+}
+
+void scheduler::sleep(process* p) noexcept {
+  // After a successful try_park the process belongs to whoever wakes it: not one more access.
+  p->state.store(run_state::waiting, std::memory_order_relaxed);
+  if (!p->in.try_park()) {
+    p->state.store(run_state::runnable, std::memory_order_relaxed);
+    enqueue(p);
   }
 }
 

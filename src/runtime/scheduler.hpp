@@ -8,10 +8,10 @@
 // the process's callback returns, that fiber simply carries on as a loop fiber. Every switch hands
 // the target a switch_action saying what to do with the fiber it came from.
 //
-// Wake-up protocol (no lost wake-ups): a sender pushes into the inbox, then moves the process from
-// waiting to runnable with a CAS and, if it won, queues it. A process goes to sleep only after it
-// has switched away: the loop stores `waiting`, then looks at the inbox again and takes the
-// process back itself if something arrived in between.
+// Wake-up protocol (no lost wake-ups, no access after sleep): a process goes to sleep only after
+// it has switched off its fiber, by parking its inbox (one CAS from empty to a `parked` mark).
+// The sender whose push replaces the mark queues the process; if the CAS fails, signals came in
+// and the loop queues the process itself. See inbox in signal.hpp.
 
 #include <atomic>
 #include <condition_variable>
@@ -57,6 +57,9 @@ class scheduler {
   // ---- only on this scheduler's thread ------------------------------------------------------------
   process* current = nullptr;  // the process running now
   fiber* running = nullptr;    // the fiber running now
+  /// Puts a process that has nothing to do to sleep, unless signals arrived meanwhile (then it is
+  /// queued again).
+  void sleep(process* p) noexcept;
   /// Switches the running process `p` away from its fiber (it blocks or yields) to a loop fiber.
   void switch_out(process* p, switch_action::kind_t why);
   /// The loop fibers' body; `me` is the fiber it runs on.

@@ -42,21 +42,37 @@ struct signal {
 };
 
 /// Lock-free multi-producer inbox. Producers push with a CAS; the owner takes everything at once.
-/// A closed inbox (its process has ended) refuses pushes, so the sender knows the target is gone.
+///
+/// The head word also carries the process's sleep: a process goes to sleep by swapping an empty
+/// inbox for the `parked` mark, and the one producer that replaces the mark with a signal is the
+/// one that must wake it. Sleeping and waking thus agree on a single atomic word, and a process
+/// that parked is never touched again by its own scheduler (it may already be running, or gone,
+/// elsewhere). A closed inbox (its process has ended) refuses pushes.
 class inbox {
  public:
+  enum class push_result { queued, woke, closed };
+
   inbox() = default;
   inbox(const inbox&) = delete;
   ~inbox() = default;
 
-  /// Any thread. False when the inbox is closed; the caller keeps ownership of `s` then.
-  bool push(signal* s) noexcept {
+  /// Any thread. `woke`: the owner was parked and the caller must schedule it. `closed`: the
+  /// caller keeps ownership of `s`.
+  push_result push(signal* s) noexcept {
     signal* head = head_.load(std::memory_order_relaxed);
     do {
-      if (head == closed()) return false;
-      s->next = head;
-    } while (!head_.compare_exchange_weak(head, s, std::memory_order_seq_cst, std::memory_order_relaxed));
-    return true;
+      if (head == closed()) return push_result::closed;
+      s->next = head == parked() ? nullptr : head;
+    } while (!head_.compare_exchange_weak(head, s, std::memory_order_acq_rel, std::memory_order_relaxed));
+    return head == parked() ? push_result::woke : push_result::queued;
+  }
+
+  /// Owner only, as its last act before sleeping: parks if nothing is waiting. False when
+  /// signals arrived meanwhile (the owner keeps running then).
+  bool try_park() noexcept {
+    signal* expected = nullptr;
+    return head_.compare_exchange_strong(expected, parked(), std::memory_order_acq_rel,
+                                         std::memory_order_relaxed);
   }
 
   /// Owner only: removes and returns every pending signal, oldest first.
@@ -69,14 +85,15 @@ class inbox {
   signal* close() noexcept { return reverse(head_.exchange(closed(), std::memory_order_acq_rel)); }
 
   bool empty() const noexcept {
-    signal* h = head_.load(std::memory_order_seq_cst);
-    return h == nullptr || h == closed();
+    signal* h = head_.load(std::memory_order_acquire);
+    return h == nullptr || h == closed() || h == parked();
   }
 
  private:
   static signal* closed() noexcept { return reinterpret_cast<signal*>(uintptr_t(1)); }
+  static signal* parked() noexcept { return reinterpret_cast<signal*>(uintptr_t(2)); }
   static signal* reverse(signal* s) noexcept {
-    if (s == closed()) return nullptr;
+    if (s == closed() || s == parked()) return nullptr;
     signal* out = nullptr;
     while (s != nullptr) {
       signal* next = s->next;

@@ -56,15 +56,14 @@ bool push_local(node_state& node, const pid& to, signal* s) noexcept {
   process* wake = nullptr;
   bool pushed = false;
   node.with_local_process(to, [&](process* p) {
-    pushed = p->in.push(s);
-    if (!pushed) return;
-    run_state expected = run_state::waiting;
-    if (p->state.load(std::memory_order_seq_cst) == run_state::waiting &&
-        p->state.compare_exchange_strong(expected, run_state::runnable, std::memory_order_seq_cst)) {
+    const inbox::push_result r = p->in.push(s);
+    pushed = r != inbox::push_result::closed;
+    if (r == inbox::push_result::woke) {
+      p->state.store(run_state::runnable, std::memory_order_relaxed);
       wake = p;
     }
   });
-  // Safe after the slot is unlocked: a runnable process is not freed until it has run.
+  // Safe after the slot is unlocked: a parked process cannot end before it has been run.
   if (wake != nullptr) node.schedule(wake);
   return pushed;
 }
