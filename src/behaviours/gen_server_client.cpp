@@ -19,24 +19,7 @@ void cast(const server_ref& server, term message) { gen::cast(server, std::move(
 
 void reply(const from& caller, term reply) { gen::reply(caller, std::move(reply)); }
 
-void stop(const server_ref& server, term reason, timeout t) {
-  // gen:stop's protocol: ask the server to terminate through sys, and watch it end with a
-  // monitor. A monitor on a server that is already gone gives DOWN with noproc, which becomes
-  // the caller's exit reason, as in Erlang.
-  const std::optional<pid> target = gen::resolve(server);
-  if (!target) otp::exit(atoms::noproc);
-  const ref watch = monitor(*target);
-  const term tag(watch);
-  send(*target, tuple(atom("system"), tuple(self(), tag), tuple(atom("terminate"), reason)));
-  std::optional<term> down =
-      receive([&](const term& m) { return m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && m[1] == tag; }, t);
-  if (!down) {
-    demonitor(watch, true);
-    otp::exit(atoms::timeout);
-  }
-  const term& ended_with = (*down)[4];
-  if (ended_with != reason) otp::exit(ended_with);
-}
+void stop(const server_ref& server, term reason, timeout t) { gen::stop(server, std::move(reason), t); }
 
 void abcast(const std::vector<atom>& nodes, atom name, term message) {
   for (const atom& node : nodes) gen::cast(server_ref::remote(name, node), message);

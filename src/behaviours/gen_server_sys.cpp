@@ -18,34 +18,33 @@ sys::server_support& gen_server_core::sys_support() {
   cbs.replace_state = [this](const std::function<term(term)>& fn) { return replace_state(fn); };
   cbs.format_status = [this] { return format_status_term(); };
   cbs.parent_exit = [this](term reason) { terminate_and_exit(std::move(reason)); };
+  cbs.other_request = [this](const gen::from&, const term& request) { return behaviour_request(request); };
   sys_ = std::make_unique<sys::server_support>(std::move(cbs), name_, module(), parent_ ? *parent_ : self(),
                                                debug_);
   return *sys_;
 }
 
-bool gen_server_core::handle_system(const term& message) {
-  if (!sys::is_system_message(message)) return false;
-  const term& request = message[2];
-  const std::optional<gen::from> caller = gen::from::from_term(message[1]);
+std::optional<term> gen_server_core::behaviour_request(const term& request) {
   // sys:terminate (what gen_server::stop sends): terminate, then exit; the caller watches the
   // exit through its monitor, so no reply is sent.
-  if (caller && request.is_tuple(2) && request[0].is_atom(atom("terminate"))) {
-    terminate_and_exit(request[1]);
-  }
+  if (request.is_tuple(2) && request[0].is_atom(atom("terminate"))) terminate_and_exit(request[1]);
   // sys:change_code: code_change(OldVsn, State, Extra); a throw leaves the state as it was and
   // answers {error, Reason}, as a callback returning {error, Reason} does in Erlang.
-  if (caller && request.is_tuple(4) && request[0].is_atom(atom("change_code"))) {
-    term answer = atoms::ok;
+  if (request.is_tuple(4) && request[0].is_atom(atom("change_code"))) {
     try {
       call_code_change(request[2], request[3]);
     } catch (const exit_signal_exception&) {
       throw;  // the server is being ended by a signal: not code_change's failure
     } catch (...) {
-      answer = tuple(atoms::error, reason_of_current_exception());
+      return tuple(atoms::error, reason_of_current_exception());
     }
-    gen::reply(*caller, answer);
-    return true;
+    return term(atoms::ok);
   }
+  return std::nullopt;
+}
+
+bool gen_server_core::handle_system(const term& message) {
+  if (!sys::is_system_message(message)) return false;
   sys_support().handle(message);
   return true;
 }

@@ -42,12 +42,6 @@ class typed : public gen_server::behaviour<typed, tally> {
   }
 };
 
-/// sys:change_code/4 is a system message {change_code, Module, OldVsn, Extra}.
-term change_code(const server_ref& s, const term& old_vsn, const term& extra) {
-  return gen::call(s, tuple("change_code"_a, "counter"_a, old_vsn, extra), timeout::ms(5000),
-                   {.module = "sys"_a, .function = "change_code"_a, .label = "system"_a});
-}
-
 }  // namespace
 
 // sys1: sys:get_state returns the state; sys:replace_state changes it in place.
@@ -175,12 +169,13 @@ TEST(GenServerSys, LogAndTraceRecordEvents) {
 TEST(GenServerSys, CodeChangeIsCallableThroughSys) {
   node n({.schedulers = 2});
   auto [refused, kept, accepted, state] = n.run([] {
-    // Erlang sends change_code to a suspended server; sys::server_support does not pass
-    // requests to the behaviour while suspended yet, so this runs against a running one.
+    // As Erlang's release handling does: suspend, change code, resume.
     pid s = started(gen_server::start<counter>(term(4)));
-    term r = change_code(s, "bad"_a, "extra"_a);
+    sys::suspend(s);
+    term r = sys::change_code(s, "counter"_a, "bad"_a, "extra"_a);
     term k = sys::get_state(s);
-    term a = change_code(s, "1"_a, "extra"_a);
+    term a = sys::change_code(s, "counter"_a, "1"_a, "extra"_a);
+    sys::resume(s);
     term st = sys::get_state(s);
     gen_server::stop(s);
     return std::tuple{r, k, a, st};
@@ -189,6 +184,19 @@ TEST(GenServerSys, CodeChangeIsCallableThroughSys) {
   EXPECT_EQ(kept, term(4));
   EXPECT_EQ(accepted, atoms::ok);
   EXPECT_EQ(state, "{upgraded,'1',4,extra}"_term);
+}
+
+// sys9: sys:terminate/2 ends a suspended server too; terminate runs with the reason.
+TEST(GenServerSys, TerminateWorksWhileSuspended) {
+  node n({.schedulers = 2});
+  term reason = n.run([] {
+    pid s = started(gen_server::start<counter>(term(1)));
+    ref m = monitor(s);
+    sys::suspend(s);
+    sys::terminate(s, atoms::shutdown);
+    return next_down(m)[4];
+  });
+  EXPECT_EQ(reason, term(atoms::shutdown));
 }
 
 // sys8: the debug start option ({debug, [statistics]}) turns sys statistics on from the start.

@@ -81,6 +81,9 @@ class gen_server_core : public reactor {
   bool debugging() const noexcept { return sys_ && sys_->debugging(); }
   /// True if `message` was a system message (handled).
   bool handle_system(const term& message);
+  /// The system requests only a gen_server serves (terminate, change_code), whether running or
+  /// suspended; nullopt for any other request.
+  std::optional<term> behaviour_request(const term& request);
   term format_status_term() const;
 
   gen::start_link_kind how_;

@@ -119,4 +119,10 @@ void cast(const server_ref& server, term message);
 /// Sends any message to what `server` names (dropped when it resolves to nothing).
 void send(const server_ref& server, term message);
 
+/// gen:stop / proc_lib:stop: asks the behaviour to terminate with `reason` (the system request
+/// {terminate, Reason}, served running or suspended) and returns once it has exited. Exits the
+/// caller with noproc if it is not running, timeout if it does not end in time, or the reason
+/// it ended with when that differs from `reason`.
+void stop(const server_ref& server, term reason = term(atoms::normal), timeout t = infinity);
+
 }  // namespace otp::gen

@@ -46,6 +46,14 @@ void log(const server_ref& server, bool enable, timeout t = timeout::ms(5000));
 /// sys:log(S, get): the kept events, oldest first.
 std::vector<term> get_log(const server_ref& server, timeout t = timeout::ms(5000));
 
+/// sys:change_code(S, Module, OldVsn, Extra): the behaviour's code_change runs in the server
+/// (send it to a suspended server, as Erlang's release handling does). Returns ok or {error, R}.
+term change_code(const server_ref& server, atom module, term old_vsn, term extra,
+                 timeout t = timeout::ms(5000));
+/// sys:terminate(S, Reason): the behaviour terminates with Reason; returns once it has exited
+/// (gen::stop, with its exits).
+void terminate(const server_ref& server, term reason, timeout t = infinity);
+
 /// True for {system, From, Request}.
 bool is_system_message(const term& message);
 
@@ -63,6 +71,10 @@ class server_support {
     /// Called for {'EXIT', Parent, Reason} received while suspended (the behaviour terminates);
     /// default: exit(Reason).
     std::function<void(term reason)> parent_exit;
+    /// Requests only the behaviour can serve ({terminate, Reason}, {change_code, Mod, OldVsn,
+    /// Extra}), running or suspended: the answer to send, or nullopt for "unknown". A hook may
+    /// also not return (terminate ends the process; the caller watches it through its monitor).
+    std::function<std::optional<term>(const from& caller, const term& request)> other_request;
   };
 
   /// `name` is how trace output names the process (pid or registered name), `module` the

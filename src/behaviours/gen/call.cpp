@@ -108,4 +108,22 @@ void cast(const server_ref& server, term message) {
   send(server, tuple(atoms::gen_cast, std::move(message)));
 }
 
+void stop(const server_ref& server, term reason, timeout t) {
+  // Watched with a monitor: a server that is already gone gives DOWN with noproc, which becomes
+  // the caller's exit reason, as in Erlang.
+  const std::optional<pid> target = resolve(server);
+  if (!target) otp::exit(atoms::noproc);
+  const ref watch = monitor(*target);
+  const term tag(watch);
+  otp::send(*target, tuple(atom("system"), tuple(self(), tag), tuple(atom("terminate"), reason)));
+  std::optional<term> down =
+      receive([&](const term& m) { return m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && m[1] == tag; }, t);
+  if (!down) {
+    demonitor(watch, true);
+    otp::exit(atoms::timeout);
+  }
+  const term& ended_with = (*down)[4];
+  if (ended_with != reason) otp::exit(ended_with);
+}
+
 }  // namespace otp::gen

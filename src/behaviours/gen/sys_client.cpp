@@ -52,6 +52,13 @@ term get_status(const server_ref& server, timeout t) {
   return system_call(server, "get_status", atom("get_status"), t);
 }
 
+term change_code(const server_ref& server, atom module, term old_vsn, term extra, timeout t) {
+  return system_call(server, "change_code",
+                     tuple(atom("change_code"), module, std::move(old_vsn), std::move(extra)), t);
+}
+
+void terminate(const server_ref& server, term reason, timeout t) { gen::stop(server, std::move(reason), t); }
+
 void suspend(const server_ref& server, timeout t) { system_call(server, "suspend", atom("suspend"), t); }
 
 void resume(const server_ref& server, timeout t) { system_call(server, "resume", atom("resume"), t); }

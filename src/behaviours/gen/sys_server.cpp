@@ -106,7 +106,9 @@ void server_support::handle_request(const from& caller, const term& request) {
   } else if (request.is_tuple(2) && request[0].is_atom(atom("debug"))) {
     answer = debug_request(request[1]);
   } else {
-    answer = tuple(atoms::error, tuple(atom("unknown_system_msg"), request));
+    std::optional<term> served;
+    if (cbs_.other_request) served = cbs_.other_request(caller, request);
+    answer = served ? std::move(*served) : tuple(atoms::error, tuple(atom("unknown_system_msg"), request));
   }
   gen::reply(caller, std::move(answer));
 }
