@@ -5,8 +5,6 @@
 #include <otp/runtime/errors.hpp>
 #include <otp/runtime/process.hpp>
 
-#include "behaviours/gen_server_exception.hpp"
-
 namespace otp::detail {
 
 gen_server_core::gen_server_core(gen::start_link_kind how, std::optional<term> name, std::vector<atom> debug)
@@ -26,7 +24,7 @@ void gen_server_core::on_start() {
   } catch (const exit_signal_exception&) {
     throw;  // killed during init (e.g. by the starter's timeout): nothing more runs
   } catch (...) {
-    failure = reason_of_current_exception();
+    failure = exception_reason(std::current_exception());
   }
   // init's failures end the start without terminate (gen_server:init_it): the starter gets
   // {error, Reason} and the process exits with Reason. gen unregisters the name first.
@@ -109,7 +107,7 @@ gen_server_core::action gen_server_core::guarded(const std::function<action()>& 
     // stands: in Erlang no code of the victim runs then, so no terminate and no report.
     throw;
   } catch (...) {
-    failure = reason_of_current_exception();
+    failure = exception_reason(std::current_exception());
   }
   terminate_and_exit(std::move(*failure));
 }

@@ -7,8 +7,6 @@
 #include <otp/gen/gen.hpp>
 #include <otp/runtime/process.hpp>
 
-#include "behaviours/gen_server_exception.hpp"
-
 namespace otp::detail {
 
 sys::server_support& gen_server_core::sys_support() {
@@ -36,7 +34,7 @@ std::optional<term> gen_server_core::behaviour_request(const term& request) {
     } catch (const exit_signal_exception&) {
       throw;  // the server is being ended by a signal: not code_change's failure
     } catch (...) {
-      return tuple(atoms::error, reason_of_current_exception());
+      return tuple(atoms::error, exception_reason(std::current_exception()));
     }
     return term(atoms::ok);
   }

@@ -8,8 +8,6 @@
 #include <otp/runtime/errors.hpp>
 #include <otp/runtime/process.hpp>
 
-#include "behaviours/gen_server_exception.hpp"
-
 namespace otp::detail {
 
 void gen_server_core::terminate_and_exit(term reason, const std::optional<gen::from>& reply_to,
@@ -21,7 +19,7 @@ void gen_server_core::terminate_and_exit(term reason, const std::optional<gen::f
     throw;  // ended by a signal mid-terminate: nothing more runs
   } catch (...) {
     // As in Erlang, a failing terminate replaces the reason and is always reported.
-    reason = reason_of_current_exception();
+    reason = exception_reason(std::current_exception());
     terminate_failed = true;
   }
   // {stop, Reason, Reply, State}: the caller is answered once terminate has run (even if it

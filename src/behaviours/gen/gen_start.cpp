@@ -63,7 +63,7 @@ class server_process final : public reactor {
       exit(std::move(o.exit_reason));
     } catch (...) {
       proc_lib::internal::report_current_exception();
-      if (proc_lib::ack_pending()) fail(tuple(atoms::error, reason_of_current()));
+      if (proc_lib::ack_pending()) fail(tuple(atoms::error, exception_reason(std::current_exception())));
       throw;
     }
     init_ok();
@@ -95,18 +95,6 @@ class server_process final : public reactor {
   void fail(term ack) {
     if (name_) unregister_as(*name_);
     proc_lib::init_ack(std::move(ack));
-  }
-
-  static term reason_of_current() {
-    try {
-      throw;
-    } catch (const exit_exception& e) {
-      return e.reason();
-    } catch (const erlang_error& e) {
-      return e.reason();
-    } catch (...) {
-      return exception_reason(std::current_exception());
-    }
   }
 
   proc_lib::internal::child_setup setup_;
