@@ -10,6 +10,7 @@
 #include <otp/otp.hpp>
 
 #include "behaviours/gen_server_support.hpp"
+#include "behaviours/test_registry.hpp"
 
 using namespace otp;
 using namespace otp::literals;
@@ -156,33 +157,6 @@ TEST(GenServerStart, StartMonitorMonitorsTheServer) {
   });
   EXPECT_EQ(got, "gone"_a);
 }
-
-namespace {
-/// A {via, Module, Name} registry: a map under a mutex, as any name_service may be called from
-/// several processes at once. (A real one also forgets the names of processes that exit, as
-/// global and Elixir's Registry do by monitoring them; this test does not need that.)
-class test_registry : public name_service {
- public:
-  bool register_name(const term& name, const pid& p) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return names_.emplace(name, p).second;
-  }
-  void unregister_name(const term& name) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    names_.erase(name);
-  }
-  std::optional<pid> whereis_name(const term& name) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = names_.find(name);
-    return it == names_.end() ? std::nullopt : std::optional<pid>(it->second);
-  }
-  atom module_name() const override { return "test_registry"_a; }
-
- private:
-  std::mutex mutex_;
-  std::map<term, pid> names_;
-};
-}  // namespace
 
 // start11: {via, Module, Name}: the server registers through the registry and is reached by the
 // same name; a second start under it gets already_started.

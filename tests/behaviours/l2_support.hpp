@@ -12,6 +12,7 @@
 #include <otp/gen.hpp>
 #include <otp/runtime.hpp>
 
+#include "behaviours/test_registry.hpp"
 #include "support/runtime_support.hpp"
 
 namespace otp::test {
@@ -157,29 +158,5 @@ inline gen::start_result start_test_server(gen::start_link_kind how, gen::start_
   return gen::start(how, options,
                     [mode, debug, inits] { return std::make_unique<test_server>(mode, debug, inits); });
 }
-
-/// A {via, test_registry, Name} registry: a map under a mutex.
-class test_registry : public gen::name_service {
- public:
-  bool register_name(const term& name, const pid& p) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return names_.emplace(name, p).second;
-  }
-  void unregister_name(const term& name) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    names_.erase(name);
-  }
-  std::optional<pid> whereis_name(const term& name) override {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = names_.find(name);
-    if (it == names_.end() || !is_process_alive(it->second)) return std::nullopt;
-    return it->second;
-  }
-  atom module_name() const override { return atom("test_registry"); }
-
- private:
-  std::mutex mutex_;
-  std::map<term, pid> names_;
-};
 
 }  // namespace otp::test
