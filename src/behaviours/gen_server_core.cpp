@@ -138,7 +138,10 @@ void gen_server_core::apply_next(const action& result) {
       timeout_ = result.after;
       break;
     case action::next::hibernate:
+      // An idle server already holds no stack; what else it can give back is its sys support,
+      // when no debug option or suspension lives in it (it is rebuilt on the next system message).
       hibernated_ = true;
+      if (sys_ && !sys_->debugging() && !sys_->suspended()) sys_.reset();
       break;
     case action::next::continue_:
       run_continues(result.continue_arg);

@@ -110,3 +110,22 @@ TEST(GenServerHibernate, HibernateIsRecordedAndServingContinues) {
   EXPECT_EQ(hibernated(during), atoms::true_);
   EXPECT_EQ(hibernated(after), atoms::false_);
 }
+
+// hibernate2: hibernating gives back the server's sys support unless a debug option or a
+// suspension lives in it: sys keeps working afterwards, and statistics turned on survive it.
+TEST(GenServerHibernate, HibernateKeepsDebugOptionsAndSysStillWorks) {
+  node n({.schedulers = 2});
+  auto [stats_kept, state_ok] = n.run([] {
+    pid s = started(gen_server::start<continuer>("no_continue"_a));
+    sys::get_state(s);  // builds the sys support
+    gen_server::call(s, "hibernate"_a);
+    term st = sys::get_state(s);  // rebuilt on demand
+    sys::statistics(s, true);
+    gen_server::call(s, "hibernate"_a);
+    bool kept = sys::statistics(s).has_value();
+    gen_server::stop(s);
+    return std::pair{kept, st.is_list()};
+  });
+  EXPECT_TRUE(stats_kept);
+  EXPECT_TRUE(state_ok);
+}
