@@ -22,12 +22,12 @@
 
 using namespace otp;
 using namespace otp::literals;
+using otp::stress::is_down;
 using otp::stress::receive_bounded;
 using otp::stress::require;
 
 namespace {
 
-bool is_down(const term& m) { return m.is_tuple(5) && m[0].is_atom(atoms::DOWN); }
 bool is_exit(const term& m) { return m.is_tuple(3) && m[0].is_atom(atoms::EXIT); }
 
 /// The reason the star worker `i` is killed with, and the reason it must end with.

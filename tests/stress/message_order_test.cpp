@@ -14,19 +14,9 @@
 
 using namespace otp;
 using namespace otp::literals;
+using otp::stress::is_down;
 using otp::stress::receive_bounded;
 using otp::stress::require;
-
-namespace {
-
-// A message is one small integer: (origin index << 40) | sequence number. No heap term per message.
-constexpr int shift = 40;
-constexpr int64_t low_mask = (int64_t(1) << shift) - 1;
-int64_t encode(std::size_t origin, uint64_t n) { return int64_t(origin) << shift | int64_t(n); }
-
-bool is_down(const term& m) { return m.is_tuple(5) && m[0].is_atom(atoms::DOWN); }
-
-}  // namespace
 
 TEST(MessageOrder, TenMillionMessagesArriveInSendOrderPerSenderReceiverPair) {
   static constexpr std::size_t senders = 20;
@@ -53,12 +43,13 @@ TEST(MessageOrder, TenMillionMessagesArriveInSendOrderPerSenderReceiverPair) {
         const uint64_t expected = uint64_t(senders) * per_pair;
         for (uint64_t k = 0; k < expected; ++k) {
           const int64_t v = receive_bounded("sender_message").as_int();
-          const std::size_t s = std::size_t(v >> shift);
-          const uint64_t seq = uint64_t(v & low_mask);
+          const std::size_t s = otp::stress::origin_of(v);
+          const uint64_t seq = otp::stress::sequence_of(v);
           require(s < senders, "sender_index", v);
           require(seq == next[s], "order", tuple(int64_t(s), int64_t(next[s]), int64_t(seq)));
           ++next[s];
-          if (next[s] % ack_every == 0 || next[s] == per_pair) send(sender_pids[s], encode(r, next[s]));
+          if (next[s] % ack_every == 0 || next[s] == per_pair)
+            send(sender_pids[s], otp::stress::tagged(r, next[s]));
         }
         send(me, tuple("received"_a, int64_t(r), int64_t(expected)));
       });
@@ -70,8 +61,8 @@ TEST(MessageOrder, TenMillionMessagesArriveInSendOrderPerSenderReceiverPair) {
         std::vector<uint64_t> acked(receivers, 0);
         auto take_ack = [&] {
           const int64_t v = receive_bounded("ack").as_int();
-          const std::size_t r = std::size_t(v >> shift);
-          const uint64_t count = uint64_t(v & low_mask);
+          const std::size_t r = otp::stress::origin_of(v);
+          const uint64_t count = otp::stress::sequence_of(v);
           require(r < receivers, "receiver_index", v);
           // Acks from one receiver are in order too: each one acknowledges more than the last.
           require(count > acked[r], "ack_order", tuple(int64_t(r), int64_t(acked[r]), int64_t(count)));
@@ -80,7 +71,7 @@ TEST(MessageOrder, TenMillionMessagesArriveInSendOrderPerSenderReceiverPair) {
         for (uint64_t seq = 0; seq < per_pair; ++seq) {
           for (std::size_t r = 0; r < receivers; ++r) {
             while (seq - acked[r] >= window) take_ack();
-            send(receiver_pids[r], encode(s, seq));
+            send(receiver_pids[r], otp::stress::tagged(s, seq));
           }
         }
         for (std::size_t r = 0; r < receivers; ++r) {

@@ -16,14 +16,9 @@
 
 using namespace otp;
 using namespace otp::literals;
+using otp::stress::is_down;
 using otp::stress::receive_bounded;
 using otp::stress::require;
-
-namespace {
-
-bool is_down(const term& m) { return m.is_tuple(5) && m[0].is_atom(atoms::DOWN); }
-
-}  // namespace
 
 TEST(ProcessChurn, MillionSpawnedProcessesEachRunExactlyOnceAndEachExitGivesOneNormalDown) {
   const std::size_t total = otp::stress::stress_scaled(1'000'000, 1000);

@@ -18,15 +18,11 @@
 
 using namespace otp;
 using namespace otp::literals;
+using otp::stress::is_down;
 using otp::stress::receive_bounded;
 using otp::stress::require;
 
 namespace {
-
-constexpr int shift = 40;
-constexpr int64_t low_mask = (int64_t(1) << shift) - 1;
-
-bool is_down(const term& m) { return m.is_tuple(5) && m[0].is_atom(atoms::DOWN); }
 
 /// Counts the integers it receives, checking each sender's sequence (origin << 40 | seq), and
 /// reports {counted, Self} to `report_to` once it has them all. `stop` ends it.
@@ -38,9 +34,10 @@ class counting_reactor : public reactor {
   void on_message(term m) override {
     if (m.is_atom("stop"_a)) otp::exit(atoms::normal);
     const int64_t v = m.as_int();
-    const std::size_t origin = std::size_t(v >> shift);
+    const std::size_t origin = otp::stress::origin_of(v);
     require(origin < next_.size(), "origin", m);
-    require((v & low_mask) == next_[origin], "order", tuple(int64_t(origin), next_[origin], v & low_mask));
+    require(int64_t(otp::stress::sequence_of(v)) == next_[origin], "order",
+            tuple(int64_t(origin), next_[origin], otp::stress::sequence_of(v)));
     ++next_[origin];
     if (++count_ == expected_) send(report_to_, tuple("counted"_a, self()));
   }
@@ -98,7 +95,7 @@ TEST(ReactorStress, HundredThousandIdleReactorsEachHandleTheirMessagesInSendOrde
     for (std::size_t s = 0; s < senders; ++s) {
       spawn([&reactors, s] {
         for (int64_t seq = 0; seq < per_sender; ++seq) {
-          for (const pid& r : reactors) send(r, int64_t(s) << shift | seq);
+          for (const pid& r : reactors) send(r, otp::stress::tagged(s, uint64_t(seq)));
         }
       });
     }

@@ -80,4 +80,16 @@ inline void require(bool ok, std::string_view what, term detail = term()) {
   if (!ok) exit(tuple(atom("stress_failure"), atom(what), std::move(detail)));
 }
 
+/// {'DOWN', _, _, _, _}.
+inline bool is_down(const term& m) { return m.is_tuple(5) && m[0].is_atom(atoms::DOWN); }
+
+/// A message that is one small integer: (origin << 40) | sequence, so no heap term per message.
+inline constexpr int origin_shift = 40;
+inline constexpr int64_t sequence_mask = (int64_t(1) << origin_shift) - 1;
+inline int64_t tagged(std::size_t origin, uint64_t sequence) {
+  return int64_t(origin) << origin_shift | int64_t(sequence);
+}
+inline std::size_t origin_of(int64_t v) { return std::size_t(v >> origin_shift); }
+inline uint64_t sequence_of(int64_t v) { return uint64_t(v & sequence_mask); }
+
 }  // namespace otp::stress
