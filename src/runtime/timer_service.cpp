@@ -28,14 +28,16 @@ void timer_service::stop() {
 
 void timer_service::arm(uint64_t id, int64_t delay_ms, const pid& dest, signal_kind kind, term a) {
   const auto deadline = clock::now() + std::chrono::milliseconds(delay_ms);
-  bool earliest;
+  bool sooner;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto it = by_deadline_.emplace(key{deadline, id}, entry{dest, kind, std::move(a)}).first;
+    by_deadline_.emplace(key{deadline, id}, entry{dest, kind, std::move(a)});
     deadlines_[id] = deadline;
-    earliest = it == by_deadline_.begin();
+    // Wake the thread only if it would sleep past this deadline: a call's timer is armed and
+    // cancelled on every gen_server call, and a futex wake each time would cost more than the call.
+    sooner = deadline < sleeping_until_;
   }
-  if (earliest) wake_.notify_one();
+  if (sooner) wake_.notify_one();
 }
 
 std::optional<int64_t> timer_service::cancel(uint64_t id) {
@@ -62,12 +64,14 @@ void timer_service::run() {
   std::vector<std::pair<pid, signal*>> due;
   while (!stopping_) {
     if (by_deadline_.empty()) {
+      sleeping_until_ = clock::time_point::max();
       wake_.wait(lock);
       continue;
     }
     // A copy: the entry may be cancelled (and freed) while this thread waits without the lock.
     const clock::time_point next = by_deadline_.begin()->first.first;
     if (next > clock::now()) {
+      sleeping_until_ = next;
       wake_.wait_until(lock, next);
       continue;
     }

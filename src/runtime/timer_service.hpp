@@ -53,6 +53,9 @@ class timer_service {
   std::unordered_map<uint64_t, clock::time_point> deadlines_;
   std::atomic<uint64_t> next_id_{1};
   bool stopping_ = false;
+  // The deadline the thread is sleeping until (guarded by mutex_); a timer due later needs no
+  // wake-up, the thread will look at the map when it wakes anyway.
+  clock::time_point sleeping_until_ = clock::time_point::max();
   std::thread thread_;
 };
 
