@@ -120,20 +120,14 @@ priority set_priority(priority value) {
 
 // ---- monitors ------------------------------------------------------------------------------------------
 
-ref monitor(const pid& target) {
-  detail::process& p = current_process();
-  ref r = detail::new_ref(*p.node);
-  p.rel().monitors.emplace(r, detail::monitor_target{target, term()});
-  deliver_signal(*p.node, target, new signal(signal_kind::monitor, p.self_pid(), term(r)));
-  return r;
-}
+ref monitor(const pid& target) { return monitor(target, monitor_alias::none); }
 
 ref monitor(const pid& target, monitor_alias alias_mode) {
   detail::process& p = current_process();
-  if (alias_mode == monitor_alias::none) return monitor(target);
-  // The monitor's reference is the alias, so it must name this process.
-  ref r = detail::new_alias_ref(*p.node, p.number);
-  p.rel().aliases.emplace(r, alias_mode);
+  // A monitor that is also an alias needs a reference that names this process.
+  const bool aliased = alias_mode != monitor_alias::none;
+  ref r = aliased ? detail::new_alias_ref(*p.node, p.number) : detail::new_ref(*p.node);
+  if (aliased) p.rel().aliases.emplace(r, alias_mode);
   p.rel().monitors.emplace(r, detail::monitor_target{target, term()});
   deliver_signal(*p.node, target, new signal(signal_kind::monitor, p.self_pid(), term(r)));
   return r;

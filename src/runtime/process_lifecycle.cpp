@@ -120,11 +120,8 @@ bool run_inline(process* p) {
       p->body();
       reason = term(atoms::normal);
     }
-  } catch (const exit_exception& e) {
-    reason = e.reason();
-  } catch (const erlang_error& e) {
-    reason = e.reason();
   } catch (...) {
+    // exit/1, a fatal signal, erlang_error or any other exception: exception_reason knows each.
     reason = exception_reason(std::current_exception());
   }
   finish_process(p, std::move(*reason));
