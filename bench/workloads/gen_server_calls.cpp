@@ -1,0 +1,94 @@
+// gscall: C clients each make N calls to one echo gen_server, back to back, and check every reply.
+// Each call's latency goes into a slot reserved before the clock starts; the percentiles are taken
+// over all C·N calls at the end.
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "echo_server.hpp"
+#include "workloads.hpp"
+
+using namespace otp;
+
+namespace otp_bench {
+namespace {
+
+// Nearest-rank percentile of sorted samples: the smallest value with at least q of them at or below.
+int64_t percentile(const std::vector<int64_t>& sorted, double q) {
+  std::size_t rank = std::size_t(q * double(sorted.size()) + 0.999999);
+  rank = std::clamp<std::size_t>(rank, 1, sorted.size());
+  return sorted[rank - 1];
+}
+
+// One client: waits for `go`, then calls; reports {done, WrongReplies}.
+void call_client(pid report_to, pid server, std::vector<int64_t>& latencies_ns, atom done) {
+  using clock = std::chrono::steady_clock;
+  receive();  // go
+  int64_t wrong = 0;
+  for (std::size_t i = 0; i < latencies_ns.size(); ++i) {
+    const term request = int64_t(i);
+    const auto start = clock::now();
+    const term reply = gen_server::call(server, request);
+    latencies_ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
+    if (reply != request) ++wrong;
+  }
+  send(report_to, tuple(done, wrong));
+}
+
+}  // namespace
+
+void gscall(const bench_args& a) {
+  const int64_t calls = a.ints[0], clients = a.ints[1];
+  // Outlives the node, so no client can still be writing into it when it goes.
+  std::vector<std::vector<int64_t>> latencies(std::size_t(clients),
+                                              std::vector<int64_t>(std::size_t(calls), 0));
+  node n(node_options(a, std::size_t(clients)));
+  n.run([&] {
+    const atom go("go"), done("done");
+    const pid me = self();
+    const gen_server::start_result server = gen_server::start<echo_server>(term());
+    if (server.kind != gen_server::start_result::ok) fail("start: " + to_string(server.to_term()));
+    // Monitored: a client that dies (a call that timed out exits it) must fail the run, not hang it.
+    std::vector<pid> callers;
+    for (auto& slots : latencies) {
+      callers.push_back(
+          spawn_monitor([&slots, me, s = server.pid, done] { call_client(me, s, slots, done); }).first);
+    }
+
+    const stopwatch clock;
+    for (const pid& c : callers) send(c, go);
+    int64_t finished = 0, wrong = 0;
+    while (finished < clients) {
+      const term m = receive();
+      if (m.is_tuple(2) && m[0].is_atom(done)) {
+        ++finished;
+        wrong += m[1].as_int();
+      } else if (m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && !m[4].is_atom(atoms::normal)) {
+        fail("a client died: " + to_string(m[4]));
+      }
+    }
+    const double secs = clock.secs();
+    gen_server::stop(server.pid);
+
+    expect_eq("wrong replies", 0, wrong);
+    std::vector<int64_t> all;
+    all.reserve(std::size_t(clients * calls));
+    for (const auto& slots : latencies) all.insert(all.end(), slots.begin(), slots.end());
+    std::sort(all.begin(), all.end());
+    const int64_t total = clients * calls;
+    result(a)
+        .add("clients", clients)
+        .add("calls", total)
+        .add("calls_per_client", calls)
+        .add("secs", secs, 6)
+        .add("calls_per_s", double(total) / secs, 0)
+        .add("p50_ns", percentile(all, 0.50))
+        .add("p99_ns", percentile(all, 0.99))
+        .add("p999_ns", percentile(all, 0.999))
+        .add("max_ns", all.back())
+        .print();
+  });
+}
+
+}  // namespace otp_bench
