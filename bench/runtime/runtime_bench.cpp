@@ -1,4 +1,5 @@
-// Hot paths of the L1 runtime: spawn, ping-pong round trip, bytes per idle process.
+// Hot paths of the L1 runtime: spawn, send/receive (one-way stream, to self, round trip), bytes per
+// idle process.
 //
 // Run: cmake --preset release -DOTP_BUILD_BENCH=ON && cmake --build --preset release &&
 //      build/release/bench/runtime_bench [--benchmark_filter=...]
@@ -66,6 +67,64 @@ void BM_PingPong(benchmark::State& state) {
       double(state.iterations() * rounds), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_PingPong)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// A one-way stream: one sender, one receiver that counts and acknowledges the whole batch (the
+// path of counting and fanin: senders never wait, the receiver drains its inbox in bulk).
+void BM_SendReceive(benchmark::State& state) {
+  node& n = shared_node(unsigned(state.range(0)));
+  constexpr int batch = 100'000;
+  for (auto _ : state) {
+    n.run([] {
+      const pid me = self();
+      const pid sink = spawn([me] {
+        for (int i = 0; i < batch; ++i) receive();
+        send(me, atoms::ok);
+      });
+      for (int i = 0; i < batch; ++i) send(sink, i);
+      receive();
+    });
+  }
+  state.SetItemsProcessed(state.iterations() * batch);
+}
+BENCHMARK(BM_SendReceive)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Send to self, then receive it: the mailbox's own cost, with no wake-up and no other scheduler.
+void BM_SendSelf(benchmark::State& state) {
+  node& n = shared_node(1);
+  constexpr int batch = 100'000;
+  for (auto _ : state) {
+    n.run([] {
+      const pid me = self();
+      for (int i = 0; i < batch; ++i) {
+        send(me, i);
+        benchmark::DoNotOptimize(receive());
+      }
+    });
+  }
+  state.SetItemsProcessed(state.iterations() * batch);
+}
+BENCHMARK(BM_SendSelf)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Selective receive past unmatched messages: 16 others wait in the mailbox while the wanted one is
+// taken (the shape of a gen call's reply arriving behind queued requests).
+void BM_SelectiveReceive(benchmark::State& state) {
+  node& n = shared_node(1);
+  constexpr int batch = 10'000;
+  constexpr int queued = 16;
+  for (auto _ : state) {
+    n.run([] {
+      const pid me = self();
+      for (int i = 0; i < queued; ++i) send(me, "other"_a);
+      const term wanted = tuple("reply"_a, 1);
+      for (int i = 0; i < batch; ++i) {
+        send(me, wanted);
+        benchmark::DoNotOptimize(receive([](const term& m) { return m.is_tuple(); }, infinity));
+      }
+    });
+  }
+  state.SetItemsProcessed(state.iterations() * batch);
+}
+BENCHMARK(BM_SelectiveReceive)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 class idle : public reactor {
  public:
