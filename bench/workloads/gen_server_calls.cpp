@@ -1,4 +1,5 @@
-// gscall: C clients each make N calls to one echo gen_server, back to back, and check every reply.
+// gscall: C clients each make N calls ({echo, V}, V counting up) to one echo gen_server, back to
+// back, and check every reply; the server's own call count is checked at the end.
 // Each call's latency goes into a slot reserved before the clock starts; the percentiles are taken
 // over all C·N calls at the end.
 
@@ -22,16 +23,17 @@ int64_t percentile(const std::vector<int64_t>& sorted, double q) {
 }
 
 // One client: waits for `go`, then calls; reports {done, WrongReplies}.
-void call_client(pid report_to, pid server, std::vector<int64_t>& latencies_ns, atom done) {
+void call_client(pid report_to, pid server, int64_t first_value, std::vector<int64_t>& latencies_ns,
+                 atom echo, atom done) {
   using clock = std::chrono::steady_clock;
   receive();  // go
   int64_t wrong = 0;
   for (std::size_t i = 0; i < latencies_ns.size(); ++i) {
-    const term request = int64_t(i);
+    const int64_t value = first_value + int64_t(i);
     const auto start = clock::now();
-    const term reply = gen_server::call(server, request);
+    const term reply = gen_server::call(server, tuple(echo, value));
     latencies_ns[i] = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
-    if (reply != request) ++wrong;
+    if (!reply.is_small() || reply.small_value() != value) ++wrong;
   }
   send(report_to, tuple(done, wrong));
 }
@@ -45,15 +47,18 @@ void gscall(const bench_args& a) {
                                               std::vector<int64_t>(std::size_t(calls), 0));
   node n(node_options(a, std::size_t(clients)));
   n.run([&] {
-    const atom go("go"), done("done");
+    const atom go("go"), done("done"), echo("echo");
     const pid me = self();
-    const gen_server::start_result server = gen_server::start<echo_server>(term());
+    const gen_server::start_result server = echo_server::start();
     if (server.kind != gen_server::start_result::ok) fail("start: " + to_string(server.to_term()));
     // Monitored: a client that dies (a call that timed out exits it) must fail the run, not hang it.
     std::vector<pid> callers;
-    for (auto& slots : latencies) {
-      callers.push_back(
-          spawn_monitor([&slots, me, s = server.pid, done] { call_client(me, s, slots, done); }).first);
+    for (std::size_t c = 0; c < latencies.size(); ++c) {
+      std::vector<int64_t>& slots = latencies[c];
+      const int64_t first_value = int64_t(c) * calls;
+      callers.push_back(spawn_monitor([&slots, me, s = server.pid, first_value, echo, done] {
+                          call_client(me, s, first_value, slots, echo, done);
+                        }).first);
     }
 
     const stopwatch clock;
@@ -69,14 +74,16 @@ void gscall(const bench_args& a) {
       }
     }
     const double secs = clock.secs();
+    const term answered = gen_server::call(server.pid, atom("calls"));
     gen_server::stop(server.pid);
 
+    const int64_t total = clients * calls;
     expect_eq("wrong replies", 0, wrong);
+    expect_eq("calls the server answered", total, answered.as_int());
     std::vector<int64_t> all;
     all.reserve(std::size_t(clients * calls));
     for (const auto& slots : latencies) all.insert(all.end(), slots.begin(), slots.end());
     std::sort(all.begin(), all.end());
-    const int64_t total = clients * calls;
     result(a)
         .add("clients", clients)
         .add("calls", total)

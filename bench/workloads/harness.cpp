@@ -34,7 +34,10 @@ std::size_t resident_bytes() {
 }
 
 result::result(const bench_args& a)
-    : line_("RESULT bench=" + a.bench + " impl=otp schedulers=" + std::to_string(a.schedulers)) {}
+    : line_("RESULT bench=" + a.bench + " impl=otp schedulers=" + std::to_string(a.schedulers) + " args=") {
+  // args=a,b as the peers print it: bench/report.py tells two runs of one bench apart by it.
+  for (std::size_t i = 0; i < a.ints.size(); ++i) line_ += (i ? "," : "") + std::to_string(a.ints[i]);
+}
 
 result& result::add(std::string_view key, int64_t value) {
   line_ += ' ';

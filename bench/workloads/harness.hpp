@@ -4,7 +4,7 @@
 //
 // The output is the contract with scripts/bench.sh and bench/report.py, which put these lines next
 // to the Erlang/OTP and CAF peers' lines:
-//   stdout: RESULT bench=<name> impl=otp schedulers=<N> key=value ...      (exactly one per run)
+//   stdout: RESULT bench=<name> impl=otp schedulers=<N> args=<a,b> key=value ...   (one per run)
 //   stderr: FAILED bench=<name> impl=otp <why>                             (and exit status 1)
 
 #include <chrono>

@@ -37,19 +37,22 @@ void counter(atom inc, atom total) {
   }
 }
 
-// fan-in receiver: counts `msg` until every one of `senders` has said `done` (each sender's done
-// follows its messages, since signals between a pair keep their order), then reports the count.
+// fan-in receiver: takes {msg, I} from sender I until every one of `senders` has sent its
+// {fanin_end, I} (each end marker follows that sender's messages, since signals between a pair
+// keep their order), then reports {Count, IndexSum}: the sum tells that every sender's messages
+// arrived, not just the right number of them.
 void fanin_receiver(pid report_to, int64_t senders, atom msg) {
-  int64_t count = 0, done = 0;
-  for (;;) {
+  int64_t count = 0, index_sum = 0, open = senders;
+  while (open > 0) {
     const term m = receive();
-    if (m.is_atom(msg)) {
+    if (m[0].is_atom(msg)) {
       ++count;
-    } else if (++done == senders) {
-      send(report_to, count);
-      return;
+      index_sum += m[1].small_value();
+    } else {
+      --open;
     }
   }
+  send(report_to, tuple(count, index_sum));
 }
 
 }  // namespace
@@ -105,24 +108,26 @@ void counting(const bench_args& a) {
 
 void fanin(const bench_args& a) {
   const int64_t senders = a.ints[0], per_sender = a.ints[1];
-  node node(node_options(a));
+  node node(node_options(a, std::size_t(senders)));
   node.run([&] {
-    const atom msg("msg"), done("done");
+    const atom msg("msg"), fanin_end("fanin_end");
     const pid me = self();
     const pid receiver = spawn([=] { fanin_receiver(me, senders, msg); });
 
     const stopwatch clock;
-    for (int64_t s = 0; s < senders; ++s) {
+    for (int64_t s = 1; s <= senders; ++s) {
       spawn([=] {
-        for (int64_t i = 0; i < per_sender; ++i) send(receiver, msg);
-        send(receiver, done);
+        const term message = tuple(msg, s);  // immutable: built once, shared by every send
+        for (int64_t i = 0; i < per_sender; ++i) send(receiver, message);
+        send(receiver, tuple(fanin_end, s));
       });
     }
     const term received = receive();
     const double secs = clock.secs();
 
     const int64_t total = senders * per_sender;
-    expect_eq("messages received", total, received.as_int());
+    expect_eq("messages received", total, received[0].as_int());
+    expect_eq("sum of their sender indexes", per_sender * senders * (senders + 1) / 2, received[1].as_int());
     result(a)
         .add("senders", senders)
         .add("msgs", total)

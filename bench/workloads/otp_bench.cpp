@@ -2,7 +2,7 @@
 // scripts/bench.sh). Each workload is written as an OTP++ user would write it, checks its own result
 // and prints one line:
 //   otp_bench <bench> [int args...] --schedulers=N
-//   RESULT bench=<bench> impl=otp schedulers=<N> key=value ...
+//   RESULT bench=<bench> impl=otp schedulers=<N> args=<a,b> key=value ...
 // A wrong result prints `FAILED bench=<bench> impl=otp <why>` on stderr and exits 1; bad usage
 // exits 2. Times are steady_clock readings taken inside the runtime, node start-up excluded.
 
