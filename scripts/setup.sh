@@ -8,7 +8,9 @@ PACKAGES=(
   build-essential g++ cmake ninja-build pkg-config   # toolchain
   libboost-context-dev zlib1g-dev                    # runtime fibers, ETF compression
   libgtest-dev libgmock-dev libbenchmark-dev         # tests, benchmarks
-  erlang-base                                        # a real Erlang peer for the interop tests
+  erlang-base                                        # a real Erlang peer: interop tests, benchmarks
+  libcaf-dev                                         # the CAF peer of the benchmarks (scripts/bench.sh)
+  python3                                            # bench/report.py
   clang-format                                       # scripts/format.sh
 )
 

@@ -1,0 +1,20 @@
+# Runs one benchmark command for ctest and checks its contract (bench/README.md): exit status 0,
+# no FAILED line, and exactly one RESULT line for the expected bench and implementation.
+#   cmake -DCOMMAND=<argv joined with |> -DBENCH=<name> -DIMPL=<otp|erl|caf> -P run_tiny.cmake
+string(REPLACE "|" ";" _argv "${COMMAND}")
+execute_process(COMMAND ${_argv} RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+message("${_out}${_err}")
+if(NOT _rc STREQUAL "0")
+  message(FATAL_ERROR "exit status ${_rc}")
+endif()
+if(_err MATCHES "FAILED" OR _out MATCHES "FAILED")
+  message(FATAL_ERROR "the run reports FAILED")
+endif()
+string(REGEX MATCHALL "RESULT [^\n]*" _lines "${_out}")
+list(LENGTH _lines _n)
+if(NOT _n EQUAL 1)
+  message(FATAL_ERROR "expected exactly one RESULT line, got ${_n}")
+endif()
+if(NOT _lines MATCHES "^RESULT bench=${BENCH} impl=${IMPL} schedulers=[0-9]+ ")
+  message(FATAL_ERROR "the RESULT line is not for bench=${BENCH} impl=${IMPL}")
+endif()
