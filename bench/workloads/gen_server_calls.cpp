@@ -15,10 +15,10 @@ using namespace otp;
 namespace otp_bench {
 namespace {
 
-// Nearest-rank percentile of sorted samples: the smallest value with at least q of them at or below.
-int64_t percentile(const std::vector<int64_t>& sorted, double q) {
-  std::size_t rank = std::size_t(q * double(sorted.size()) + 0.999999);
-  rank = std::clamp<std::size_t>(rank, 1, sorted.size());
+// Nearest-rank percentile of sorted samples, in per mille: the ceil(pm·n/1000)-th smallest (the
+// Erlang peer's definition, in integers so that both pick the same rank).
+int64_t percentile(const std::vector<int64_t>& sorted, std::size_t per_mille) {
+  const std::size_t rank = std::max<std::size_t>(1, (per_mille * sorted.size() + 999) / 1000);
   return sorted[rank - 1];
 }
 
@@ -90,9 +90,9 @@ void gscall(const bench_args& a) {
         .add("calls_per_client", calls)
         .add("secs", secs, 6)
         .add("calls_per_s", double(total) / secs, 0)
-        .add("p50_ns", percentile(all, 0.50))
-        .add("p99_ns", percentile(all, 0.99))
-        .add("p999_ns", percentile(all, 0.999))
+        .add("p50_ns", percentile(all, 500))
+        .add("p99_ns", percentile(all, 990))
+        .add("p999_ns", percentile(all, 999))
         .add("max_ns", all.back())
         .print();
   });

@@ -78,7 +78,11 @@ population hold(node& n, std::vector<pid>& pids, const idle_kind& kind, const st
 
   const stopwatch kill_clock;
   for (const pid& target : pids) exit(target, atoms::kill);
-  while (n.process_count() > processes_before) sleep(timeout::ms(1));
+  while (n.process_count() > processes_before) {
+    if (kill_clock.secs() > 60)
+      fail(std::to_string(n.process_count() - processes_before) + " processes left 60 s after kill");
+    sleep(timeout::ms(1));
+  }
   p.kill_secs = kill_clock.secs();
   return p;
 }
