@@ -408,7 +408,7 @@ hold(Name, N, Start) ->
     end,
     T2 = ?NOW,
     lists:foreach(fun(P) -> exit(P, kill) end, Pids),
-    wait_count_below(Base, erlang:monotonic_time(millisecond) + 60000),
+    wait_gone(Pids, Base, erlang:monotonic_time(millisecond) + 60000),
     T3 = ?NOW,
     Left = length([P || P <- Pids, is_process_alive(P)]),
     check(Left =:= 0, "~p of ~p processes still alive after kill", [Left, N]),
@@ -427,14 +427,18 @@ hold_calls([P | Ps], I, Bad) ->
         _ -> hold_calls(Ps, I + 1, Bad + 1)
     end.
 
-wait_count_below(Base, Deadline) ->
-    case erlang:system_info(process_count) =< Base of
+%% Until the process count is back to its baseline, or (should some unrelated process have
+%% started meanwhile) none of Pids is alive; lists:any stops at the first live one.
+wait_gone(Pids, Base, Deadline) ->
+    Gone = erlang:system_info(process_count) =< Base orelse
+        not lists:any(fun erlang:is_process_alive/1, Pids),
+    case Gone of
         true -> ok;
         false ->
             check(erlang:monotonic_time(millisecond) < Deadline,
                   "processes did not end within 60 s of kill", []),
             timer:sleep(1),
-            wait_count_below(Base, Deadline)
+            wait_gone(Pids, Base, Deadline)
     end.
 
 gs_loop(_S, _V, K, N, _Lat) when K > N -> ok;
