@@ -73,6 +73,7 @@ void node::stop() {
   s.stopping_schedulers.store(true, std::memory_order_seq_cst);
   for (auto& sched : s.schedulers) sched->unpark();
   for (auto& sched : s.schedulers) sched->join();
+  s.free_retired();
   s.timers.stop();
   s.blocking.stop();
 }

@@ -35,6 +35,14 @@ struct node_state {
   std::shared_ptr<remote_route> route;  // guarded by route_mutex; copied out to use
 
   std::atomic<int> parked_schedulers{0};
+  // Reclamation epoch: schedulers free the control blocks of ended processes only once every
+  // other scheduler has seen a later epoch at a quiescent point (scheduler::retire).
+  alignas(64) std::atomic<uint64_t> epoch{1};
+  // Processes that ended off this node's schedulers (rare): freed when the node stops.
+  std::mutex retired_mutex;
+  std::vector<process*> retired_elsewhere;
+  /// After every scheduler has ended: frees every ended process still waiting to be freed.
+  void free_retired() noexcept;
   std::atomic<bool> stopping_schedulers{false};
   std::atomic<bool> stopped{false};
   std::mutex live_mutex;
@@ -49,14 +57,16 @@ struct node_state {
   template <class Fn>
   bool with_local_process(const pid& p, Fn&& fn) noexcept {
     if (!is_local(p) || p.creation != creation) return false;
-    return table.with_process((uint64_t(p.serial) << 32) | p.id, std::forward<Fn>(fn));
+    return table.with_process(number_of(p), std::forward<Fn>(fn));
   }
+  static uint64_t number_of(const pid& p) noexcept { return (uint64_t(p.serial) << 32) | p.id; }
   std::shared_ptr<remote_route> remote() {
     std::lock_guard<std::mutex> lock(route_mutex);
     return route;
   }
   /// Puts a runnable process on a run queue and wakes a parked scheduler to share the work.
-  void schedule(process* p) noexcept;
+  /// `woken`: a signal from the running process woke it (rather than it being new).
+  void schedule(process* p, bool woken) noexcept;
   void wake_one() noexcept;
 };
 
@@ -69,8 +79,9 @@ void deliver_signal(node_state& node, const pid& to, signal* s) noexcept;
 /// with `reason`: a link request gets an exit signal back, a monitor request a DOWN, a
 /// process_info request `undefined`; anything else is dropped. Takes ownership of `s`.
 void answer_missing_target(node_state& node, const pid& target, signal* s, const term& reason) noexcept;
-/// Pushes `s` into a live local process; false (ownership kept) if there is none.
-bool push_local(node_state& node, const pid& to, signal* s) noexcept;
+/// Pushes `s` into a live local process; false (ownership kept) if there is none. A quiet push
+/// does not wake the process: `s` waits for whatever wakes it next.
+bool push_local(node_state& node, const pid& to, signal* s, bool quiet = false) noexcept;
 
 // ---- inside a process (process_ops.cpp) ------------------------------------------------------------
 /// The running process, or throws not_in_process.

@@ -70,9 +70,9 @@ struct process {
   bool in_callback = false;  // a reactor inside one of its callbacks (it owns the fiber then)
   int32_t reductions = 0;
   node_state* node;
-  uint64_t number;           // pid number: slot in the process table plus generation
-  uint64_t receive_seq = 0;  // identifies the current receive's timer
-  uint64_t timer_id = 0;     // armed receive timer, 0 if none
+  uint64_t number;             // pid number: slot in the process table plus generation
+  uint64_t receive_seq = 0;    // identifies the current receive's timer
+  int64_t timer_deadline = 0;  // the armed receive timer's deadline (timer_service ticks), 0 if none
   message_queue mq;
   signal* pending = nullptr;  // signals left unhandled when a signal ended the process
   std::optional<term> deferred_exit;

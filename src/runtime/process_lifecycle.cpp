@@ -54,7 +54,7 @@ reactor_outcome run_reactor(process& p, std::optional<term>& death) {
       continue;
     }
     const timeout wait = r.receive_timeout();
-    if (!wait.is_infinite() && p.timer_id == 0) {
+    if (!wait.is_infinite() && p.timer_deadline == 0) {
       if (wait.milliseconds() == 0) {
         p.timed_out = true;
         continue;
@@ -169,8 +169,14 @@ void finish_process(process* p, term reason) noexcept {
       deliver_signal(node, target.target, new signal(signal_kind::demonitor, self, term(r)));
     }
   }
-  if (scheduler* s = current_scheduler()) s->current = nullptr;
-  delete p;
+  scheduler* s = current_scheduler();
+  if (s != nullptr) s->current = nullptr;
+  if (s != nullptr && &s->node() == &node) {
+    s->retire(p);  // freed once no other scheduler can still be pushing into it
+  } else {
+    std::lock_guard<std::mutex> lock(node.retired_mutex);
+    node.retired_elsewhere.push_back(p);
+  }
   if (node.stopped.load(std::memory_order_acquire) && node.table.size() == 0) {
     std::lock_guard<std::mutex> lock(node.live_mutex);
     node.live_cv.notify_all();
@@ -209,7 +215,7 @@ spawn_result spawn_process(node_state& node, process* parent, std::function<void
   p->home = (here != nullptr && &here->node() == &node)
                 ? here->index()
                 : uint16_t(node.next_home.fetch_add(1, std::memory_order_relaxed) % node.schedulers.size());
-  node.schedule(p);
+  node.schedule(p, false);
   return result;
 }
 

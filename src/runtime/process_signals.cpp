@@ -103,8 +103,8 @@ std::optional<term> handle_signal(process& p, signal* s) {
       return std::nullopt;
     }
     case signal_kind::receive_timeout:
-      if (p.timer_id != 0 && s->a.is_small() && uint64_t(s->a.small_value()) == p.receive_seq) {
-        p.timer_id = 0;
+      if (p.timer_deadline != 0 && s->a.is_small() && uint64_t(s->a.small_value()) == p.receive_seq) {
+        p.timer_deadline = 0;
         p.timed_out = true;
       }
       break;

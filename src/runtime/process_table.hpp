@@ -38,6 +38,16 @@ class process_table {
     return found;
   }
 
+  /// The live process `number` names, or nullptr, without the slot's lock. Only for a scheduler
+  /// thread of the table's node: processes are freed only after every such thread has passed a
+  /// quiescent point since (scheduler::retire), so the pointer stays valid until the caller's
+  /// next one. The process may be ending meanwhile; its closed inbox then refuses pushes.
+  process* find_unlocked(uint64_t number) const noexcept {
+    const uintptr_t v = slots_[number & mask_].load(std::memory_order_acquire) & ~uintptr_t(1);
+    auto* p = reinterpret_cast<process*>(v);
+    return p != nullptr && number_of(p) == number ? p : nullptr;
+  }
+
   /// Calls fn(process*) for every live process (slots locked one at a time).
   template <class Fn>
   void for_each(Fn&& fn) noexcept {

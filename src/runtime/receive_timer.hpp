@@ -13,18 +13,16 @@ namespace otp::detail {
 inline void arm_receive_timer(process& p, timeout after) {
   ++p.receive_seq;
   p.timed_out = false;
-  p.timer_id = p.node->timers.new_id();
-  p.node->timers.arm(p.timer_id, after.milliseconds(), p.self_pid(), signal_kind::receive_timeout,
-                     term(int64_t(p.receive_seq)));
+  p.timer_deadline = p.node->timers.arm_receive(after.milliseconds(), p.self_pid(), p.number, p.receive_seq);
 }
 
 inline void disarm_receive_timer(process& p) noexcept {
-  if (p.timer_id != 0) {
+  if (p.timer_deadline != 0) {
     try {
-      p.node->timers.cancel(p.timer_id);
+      p.node->timers.disarm_receive(p.timer_deadline, p.number, p.receive_seq);
     } catch (...) {
     }
-    p.timer_id = 0;
+    p.timer_deadline = 0;
     ++p.receive_seq;
   }
   p.timed_out = false;

@@ -40,7 +40,8 @@ class run_queue {
       l.tail->run_next = p;
       l.tail = p;
     }
-    size_.fetch_add(1, std::memory_order_relaxed);
+    // Only lock holders write size_: a plain store, not a read-modify-write, is enough.
+    size_.store(size_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     lock_.unlock();
   }
 
@@ -69,7 +70,7 @@ class run_queue {
     l.head = p->run_next;
     if (l.head == nullptr) l.tail = nullptr;
     p->run_next = nullptr;
-    size_.fetch_sub(1, std::memory_order_relaxed);
+    size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
     return p;
   }
   process* take() noexcept {

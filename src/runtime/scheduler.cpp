@@ -1,5 +1,6 @@
 #include "runtime/scheduler.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -15,6 +16,12 @@ thread_local scheduler* tls_scheduler = nullptr;
 constexpr std::size_t max_idle_fibers = 32;
 // Rounds of looking for work (own queue, then stealing) before a scheduler parks its thread.
 constexpr int spin_rounds = 200;
+// Processes run from the wake-next slot in a row before the queue gets a turn: a pair of processes
+// that keep waking each other must not starve the rest.
+constexpr unsigned max_next_streak = 64;
+// Ended processes a scheduler collects before it advances the reclamation epoch and frees those
+// every other scheduler is done with.
+constexpr std::size_t reclaim_batch = 64;
 // Longest a parked scheduler sleeps before it looks for work to steal again.
 constexpr auto park_limit = std::chrono::milliseconds(10);
 
@@ -69,7 +76,10 @@ void after_switch(transfer_t t, fiber* me) noexcept {
 
 scheduler::scheduler(node_state& node, uint16_t index) : node_(node), index_(index) {}
 
-scheduler::~scheduler() { join(); }
+scheduler::~scheduler() {
+  join();
+  free_retired();
+}
 
 void scheduler::start() {
   thread_ = std::thread([this] { thread_main(); });
@@ -81,6 +91,7 @@ void scheduler::join() {
 
 void scheduler::thread_main() {
   tls_scheduler = this;
+  go_online();
   fiber_init_thread(native_);
   fiber* first = fiber_create(node_.options.stack_size, loop_entry);
   switch_action start{switch_action::start, &native_, first, nullptr};
@@ -90,6 +101,7 @@ void scheduler::thread_main() {
   for (fiber* f : idle_fibers_) fiber_destroy(f);
   idle_fibers_.clear();
   fiber_release_thread(native_);
+  quiescent_.store(offline, std::memory_order_release);
   tls_scheduler = nullptr;
 }
 
@@ -145,7 +157,7 @@ void scheduler::switch_out(process* p, switch_action::kind_t why) {
   // Hand the thread straight to the next process when it is blocked on a fiber of its own: one
   // switch instead of two (to a loop fiber, then on to it). A process with no fiber yet is run
   // first by the loop fiber this switches to.
-  process* next = queue_.pop();
+  process* next = pick_local();
   if (next != nullptr && next->fib != nullptr) {
     fiber* target = next->fib;
     next->fib = nullptr;
@@ -184,6 +196,93 @@ fiber* scheduler::idle_fiber() {
 
 void scheduler::enqueue(process* p) noexcept { queue_.push(p); }
 
+std::atomic<uint64_t>& scheduler::node_epoch() noexcept { return node_.epoch; }
+
+// ---- reclamation --------------------------------------------------------------------------------
+// Senders on scheduler threads find processes in the table without its slot lock
+// (process_table::find_unlocked). An ended process is therefore freed only when every other
+// scheduler has been through a quiescent point (a switch: pick_local) after the process left the
+// table. The epoch bump that stamps a batch is a read-modify-write on the node's epoch, so a
+// scheduler that reads that epoch (or a later one) also sees the table slots the batch cleared.
+
+void scheduler::retire(process* p) noexcept {
+  retired_.push_back({p, 0});
+  if (++unstamped_ >= reclaim_batch) reclaim();
+}
+
+void scheduler::reclaim() noexcept {
+  if (retired_.empty()) return;
+  if (unstamped_ > 0) {
+    const uint64_t stamp = node_.epoch.fetch_add(1, std::memory_order_seq_cst) + 1;
+    for (auto it = retired_.rbegin(); it != retired_.rend() && it->epoch == 0; ++it) it->epoch = stamp;
+    unstamped_ = 0;
+  }
+  quiesce();
+  uint64_t seen_by_all = offline;
+  for (const auto& other : node_.schedulers) {
+    if (other.get() != this)
+      seen_by_all = std::min(seen_by_all, other->quiescent_.load(std::memory_order_seq_cst));
+  }
+  std::size_t kept = 0;
+  for (retired& r : retired_) {
+    if (r.epoch <= seen_by_all) {
+      delete r.p;
+    } else {
+      retired_[kept++] = r;
+    }
+  }
+  retired_.resize(kept);
+}
+
+void scheduler::free_retired() noexcept {
+  for (retired& r : retired_) delete r.p;
+  retired_.clear();
+  unstamped_ = 0;
+}
+
+void scheduler::go_offline() noexcept {
+  reclaim();
+  quiescent_.store(offline, std::memory_order_release);
+}
+
+void scheduler::go_online() noexcept {
+  // 0 first ("may hold anything"), then the epoch: a reclaimer that still saw `offline` bumped the
+  // epoch before that, so the epoch read here is the newer one and the slots it cleared are seen.
+  quiescent_.store(0, std::memory_order_seq_cst);
+  quiescent_.store(node_.epoch.load(std::memory_order_seq_cst), std::memory_order_seq_cst);
+}
+
+bool scheduler::wake_next(process* p) noexcept {
+  // Only this thread stores a process into next_; thieves only take one out. So an empty slot
+  // stays empty until the store below.
+  if (next_.load(std::memory_order_relaxed) == nullptr) {
+    next_.store(p, std::memory_order_release);
+    return false;
+  }
+  process* earlier = next_.exchange(p, std::memory_order_acq_rel);
+  if (earlier == nullptr) return false;  // stolen meanwhile
+  queue_.push(earlier);
+  return true;
+}
+
+process* scheduler::take_next() noexcept {
+  if (next_.load(std::memory_order_relaxed) == nullptr) return nullptr;
+  return next_.exchange(nullptr, std::memory_order_acquire);
+}
+
+process* scheduler::pick_local() noexcept {
+  quiesce();  // every switch passes through here, never inside a lock-free lookup
+  if (next_streak_ < max_next_streak) {
+    if (process* p = take_next()) {
+      ++next_streak_;
+      return p;
+    }
+  }
+  next_streak_ = 0;
+  if (process* p = queue_.pop()) return p;
+  return take_next();
+}
+
 bool scheduler::unpark() noexcept {
   if (!parked_.exchange(false, std::memory_order_seq_cst)) return false;
   node_.parked_schedulers.fetch_sub(1, std::memory_order_seq_cst);
@@ -206,7 +305,9 @@ process* scheduler::steal() {
   for (std::size_t i = 0; i + 1 < n; ++i) {
     const std::size_t offset = 1 + (steal_start_ + i) % (n - 1);
     scheduler& victim = *node_.schedulers[(index_ + offset) % n];
-    if (process* p = victim.queue_.steal()) {
+    process* p = victim.queue_.steal();
+    if (p == nullptr) p = victim.take_next();
+    if (p != nullptr) {
       ++steal_start_;
       return p;
     }
@@ -217,7 +318,7 @@ process* scheduler::steal() {
 process* scheduler::next_process() {
   if (process* p = std::exchange(handoff_, nullptr)) return p;
   for (int round = 0;; ++round) {
-    if (process* p = queue_.pop()) return p;
+    if (process* p = pick_local()) return p;
     if (process* p = steal()) return p;
     if (node_.stopping_schedulers.load(std::memory_order_acquire)) return nullptr;
     if (round < spin_rounds) {
@@ -231,8 +332,12 @@ process* scheduler::next_process() {
     // a process woken on a busy scheduler that did not wake anyone (see node_state::schedule)
     // is found by stealing within park_limit even if that scheduler never blocks.
     if (!any_work() && !node_.stopping_schedulers.load(std::memory_order_seq_cst)) {
-      std::unique_lock<std::mutex> lock(park_mutex_);
-      park_cv_.wait_for(lock, park_limit, [&] { return !parked_.load(std::memory_order_seq_cst); });
+      go_offline();
+      {
+        std::unique_lock<std::mutex> lock(park_mutex_);
+        park_cv_.wait_for(lock, park_limit, [&] { return !parked_.load(std::memory_order_seq_cst); });
+      }
+      go_online();
     }
     if (parked_.exchange(false, std::memory_order_seq_cst)) {
       node_.parked_schedulers.fetch_sub(1, std::memory_order_seq_cst);

@@ -46,12 +46,24 @@ class scheduler {
 
   /// Queues a runnable process here (any thread).
   void enqueue(process* p) noexcept;
+  /// This scheduler's thread only: `p` was just woken by the running process, so run it as soon
+  /// as the running one blocks (the woken one usually waits for what its waker sends next).
+  /// Returns true when that pushed an earlier woken process onto the queue.
+  bool wake_next(process* p) noexcept;
   /// Wakes this scheduler if it is parked; true if it was.
   bool unpark() noexcept;
   bool parked() const noexcept { return parked_.load(std::memory_order_seq_cst); }
-  std::size_t queued() const noexcept { return queue_.size(); }
+  std::size_t queued() const noexcept {
+    return queue_.size() + (next_.load(std::memory_order_seq_cst) != nullptr ? 1 : 0);
+  }
 
   uint16_t index() const noexcept { return index_; }
+
+  /// This scheduler's thread only: frees an ended process's control block once no scheduler can
+  /// still hold a pointer to it from a lock-free table lookup (quiescent-state reclamation).
+  void retire(process* p) noexcept;
+  /// After every scheduler thread has ended: frees what is still waiting to be freed.
+  void free_retired() noexcept;
   node_state& node() noexcept { return node_; }
 
   // ---- only on this scheduler's thread ------------------------------------------------------------
@@ -70,6 +82,16 @@ class scheduler {
   void thread_main();
   process* next_process();
   process* steal();
+  process* take_next() noexcept;
+  /// Marks a quiescent point: this thread holds no pointer from a lock-free lookup now.
+  void quiesce() noexcept {
+    quiescent_.store(node_epoch().load(std::memory_order_acquire), std::memory_order_release);
+  }
+  void go_offline() noexcept;
+  void go_online() noexcept;
+  void reclaim() noexcept;
+  std::atomic<uint64_t>& node_epoch() noexcept;
+  process* pick_local() noexcept;
   bool any_work() const noexcept;
   void run(process* p, fiber* me);
   void park_fiber(fiber* f) noexcept;
@@ -85,6 +107,22 @@ class scheduler {
   fiber native_;
   std::vector<fiber*> idle_fibers_;
   process* handoff_ = nullptr;  // taken off the queue by switch_out for the loop to run next
+  // The process woken last by this scheduler's running process: run before the queue, without
+  // the queue's lock (Tokio's LIFO slot). Only this thread stores into it; another scheduler may
+  // steal it (an exchange), so that a woken process never waits behind a busy waker for long.
+  std::atomic<process*> next_{nullptr};
+  unsigned next_streak_ = 0;  // processes run from next_ in a row; bounded for the queue's sake
+
+  // Reclamation. quiescent_: the epoch this thread saw at its last quiescent point; `offline`
+  // while parked (it holds nothing then), 0 while coming back (it may hold anything).
+  static constexpr uint64_t offline = ~uint64_t(0);
+  alignas(64) std::atomic<uint64_t> quiescent_{0};
+  struct retired {
+    process* p;
+    uint64_t epoch;  // freeable once every other scheduler has seen it; 0: not yet stamped
+  };
+  std::vector<retired> retired_;
+  std::size_t unstamped_ = 0;
   unsigned steal_start_ = 0;
 };
 

@@ -7,6 +7,7 @@
 // never wait behind unreceived messages), messages go on to the private message queue.
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 
 #include <otp/term/term.hpp>
@@ -39,15 +40,22 @@ struct signal {
   signal(signal_kind k, const pid& f, term x) noexcept : kind(k), from(f), a(std::move(x)) {}
   signal(signal_kind k, const pid& f, term x, term y) noexcept
       : kind(k), from(f), a(std::move(x)), b(std::move(y)) {}
+
+  // Every message is one signal: they come from a per-thread cache of free blocks
+  // (signal_pool.cpp) rather than from malloc each time.
+  static void* operator new(std::size_t size);
+  static void operator delete(void* block, std::size_t size) noexcept;
 };
 
 /// Lock-free multi-producer inbox. Producers push with a CAS; the owner takes everything at once.
 ///
 /// The head word also carries the process's sleep: a process goes to sleep by swapping an empty
-/// inbox for the `parked` mark, and the one producer that replaces the mark with a signal is the
-/// one that must wake it. Sleeping and waking thus agree on a single atomic word, and a process
-/// that parked is never touched again by its own scheduler (it may already be running, or gone,
-/// elsewhere). A closed inbox (its process has ended) refuses pushes.
+/// inbox for the `parked` bit, and the one producer that clears the bit with its push is the one
+/// that must wake it. Sleeping and waking thus agree on a single atomic word, and a process that
+/// parked is never touched again by its own scheduler (it may already be running, or gone,
+/// elsewhere). A quiet push leaves the bit set: the signal waits for the next wake-up (a
+/// demonitor needs no immediate attention, and waking a server for it after every call would
+/// cost a context switch). A closed inbox (its process has ended) refuses pushes.
 class inbox {
  public:
   enum class push_result { queued, woke, closed };
@@ -58,42 +66,53 @@ class inbox {
 
   /// Any thread. `woke`: the owner was parked and the caller must schedule it. `closed`: the
   /// caller keeps ownership of `s`.
-  push_result push(signal* s) noexcept {
-    signal* head = head_.load(std::memory_order_relaxed);
-    do {
-      if (head == closed()) return push_result::closed;
-      s->next = head == parked() ? nullptr : head;
-    } while (!head_.compare_exchange_weak(head, s, std::memory_order_acq_rel, std::memory_order_relaxed));
-    return head == parked() ? push_result::woke : push_result::queued;
-  }
+  push_result push(signal* s) noexcept { return push(s, false); }
+  /// Any thread: like push, but never wakes the owner (never returns `woke`).
+  push_result push_quiet(signal* s) noexcept { return push(s, true); }
 
   /// Owner only, as its last act before sleeping: parks if nothing is waiting. False when
   /// signals arrived meanwhile (the owner keeps running then).
   bool try_park() noexcept {
-    signal* expected = nullptr;
-    return head_.compare_exchange_strong(expected, parked(), std::memory_order_acq_rel,
+    uintptr_t expected = 0;
+    return head_.compare_exchange_strong(expected, parked_bit, std::memory_order_acq_rel,
                                          std::memory_order_relaxed);
   }
 
-  /// Owner only: removes and returns every pending signal, oldest first.
+  /// Owner only (running, so never parked): removes and returns every pending signal, oldest
+  /// first.
   signal* take_all() noexcept {
-    if (head_.load(std::memory_order_relaxed) == nullptr) return nullptr;
-    return reverse(head_.exchange(nullptr, std::memory_order_acquire));
+    if (head_.load(std::memory_order_relaxed) == 0) return nullptr;
+    return reverse(head_.exchange(0, std::memory_order_acquire));
   }
 
   /// Owner only: closes the inbox and returns what was left in it, oldest first.
-  signal* close() noexcept { return reverse(head_.exchange(closed(), std::memory_order_acq_rel)); }
+  signal* close() noexcept { return reverse(head_.exchange(closed, std::memory_order_acq_rel)); }
 
   bool empty() const noexcept {
-    signal* h = head_.load(std::memory_order_acquire);
-    return h == nullptr || h == closed() || h == parked();
+    const uintptr_t h = head_.load(std::memory_order_acquire);
+    return h == closed || list_of(h) == nullptr;
   }
 
  private:
-  static signal* closed() noexcept { return reinterpret_cast<signal*>(uintptr_t(1)); }
-  static signal* parked() noexcept { return reinterpret_cast<signal*>(uintptr_t(2)); }
-  static signal* reverse(signal* s) noexcept {
-    if (s == closed() || s == parked()) return nullptr;
+  static constexpr uintptr_t closed = 1;      // the whole word: no list
+  static constexpr uintptr_t parked_bit = 2;  // over a (possibly empty) list of quiet signals
+
+  static signal* list_of(uintptr_t h) noexcept {
+    return h == closed ? nullptr : reinterpret_cast<signal*>(h & ~parked_bit);
+  }
+  push_result push(signal* s, bool quiet) noexcept {
+    static_assert(alignof(signal) > parked_bit, "the parked bit lives in a signal pointer's low bits");
+    uintptr_t head = head_.load(std::memory_order_relaxed);
+    uintptr_t next;
+    do {
+      if (head == closed) return push_result::closed;
+      s->next = list_of(head);
+      next = reinterpret_cast<uintptr_t>(s) | (quiet ? head & parked_bit : 0);
+    } while (!head_.compare_exchange_weak(head, next, std::memory_order_acq_rel, std::memory_order_relaxed));
+    return !quiet && (head & parked_bit) != 0 ? push_result::woke : push_result::queued;
+  }
+  static signal* reverse(uintptr_t h) noexcept {
+    signal* s = list_of(h);
     signal* out = nullptr;
     while (s != nullptr) {
       signal* next = s->next;
@@ -103,7 +122,7 @@ class inbox {
     }
     return out;
   }
-  std::atomic<signal*> head_{nullptr};
+  std::atomic<uintptr_t> head_{0};
 };
 
 /// The process's private queue of received messages, oldest first; only its owner touches it.

@@ -52,11 +52,31 @@ bool forward_remote(remote_route& route, const pid& to, const signal& s) {
 
 }  // namespace
 
-bool push_local(node_state& node, const pid& to, signal* s) noexcept {
+void node_state::free_retired() noexcept {
+  for (auto& sched : schedulers) sched->free_retired();
+  std::lock_guard<std::mutex> lock(retired_mutex);
+  for (process* p : retired_elsewhere) delete p;
+  retired_elsewhere.clear();
+}
+
+bool push_local(node_state& node, const pid& to, signal* s, bool quiet) noexcept {
+  scheduler* here = current_scheduler();
+  if (here != nullptr && &here->node() == &node) {
+    // On one of the node's schedulers: no slot lock (see scheduler::retire).
+    if (!node.is_local(to) || to.creation != node.creation) return false;
+    process* p = node.table.find_unlocked(node_state::number_of(to));
+    if (p == nullptr) return false;
+    const inbox::push_result r = quiet ? p->in.push_quiet(s) : p->in.push(s);
+    if (r == inbox::push_result::woke) {
+      p->state.store(run_state::runnable, std::memory_order_relaxed);
+      node.schedule(p, true);
+    }
+    return r != inbox::push_result::closed;
+  }
   process* wake = nullptr;
   bool pushed = false;
   node.with_local_process(to, [&](process* p) {
-    const inbox::push_result r = p->in.push(s);
+    const inbox::push_result r = quiet ? p->in.push_quiet(s) : p->in.push(s);
     pushed = r != inbox::push_result::closed;
     if (r == inbox::push_result::woke) {
       p->state.store(run_state::runnable, std::memory_order_relaxed);
@@ -64,13 +84,17 @@ bool push_local(node_state& node, const pid& to, signal* s) noexcept {
     }
   });
   // Safe after the slot is unlocked: a parked process cannot end before it has been run.
-  if (wake != nullptr) node.schedule(wake);
+  if (wake != nullptr) node.schedule(wake, true);
   return pushed;
 }
 
 void deliver_signal(node_state& node, const pid& to, signal* s) noexcept {
   if (node.is_local(to)) {
-    if (!push_local(node, to, s)) answer_missing_target(node, to, s, term(atoms::noproc));
+    // A demonitor can wait for the target's next wake-up: nothing it does is observable before
+    // the target handles its next signal (a DOWN it might still send is dropped by the sender of
+    // the demonitor, which has already forgotten the monitor).
+    const bool quiet = s->kind == signal_kind::demonitor;
+    if (!push_local(node, to, s, quiet)) answer_missing_target(node, to, s, term(atoms::noproc));
     return;
   }
   bool sent = false;
@@ -105,15 +129,21 @@ void send_to_alias(node_state& node, const pid& from, const ref& alias, term mes
   if (!push_local(node, node.make_pid(owner), s)) delete s;
 }
 
-void node_state::schedule(process* p) noexcept {
+void node_state::schedule(process* p, bool woken) noexcept {
   scheduler* cur = current_scheduler();
   const bool here = cur != nullptr && &cur->node() == this;
+  // A process woken by the running one runs here as soon as its waker blocks: it usually waits
+  // for what the waker sends next. A new process takes its turn at the back of the queue.
+  if (here && woken && !cur->wake_next(p)) return;
   scheduler* target = here ? cur : schedulers[p->home % schedulers.size()].get();
-  target->enqueue(p);
-  if (parked_schedulers.load(std::memory_order_seq_cst) == 0) return;
+  if (!(here && woken)) target->enqueue(p);
+  // A read-modify-write, not a load: it orders the queue push above before a parking scheduler's
+  // announcement (its increment of the same counter) and so before that scheduler's last look at
+  // the queues. Either it sees the process, or this sees it parked.
+  if (parked_schedulers.fetch_add(0, std::memory_order_seq_cst) == 0) return;
   if (!here && target->unpark()) return;
-  // A process woken from this scheduler runs here once the sender blocks; another scheduler is
-  // woken only when there is more work queued than this one is about to do.
+  // Another scheduler is woken only when there is more work queued here than this one is about
+  // to do.
   if (here && target->queued() < 2) return;
   wake_one();
 }

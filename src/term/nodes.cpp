@@ -5,10 +5,45 @@
 // drops to zero go on a worklist that the loop drains.
 
 #include "term/nodes.hpp"
+
 #include <new>
+
+#include "term/block_cache.hpp"
 #include "term/small_stack.hpp"
 
 namespace otp::detail {
+
+// ---- memory: size classes of 16 bytes up to 128, each with its per-thread cache -------------------
+namespace {
+constexpr std::size_t size_class = 16;
+constexpr std::size_t largest_cached = 128;
+static_assert(alignof(tuple_node) <= alignof(std::max_align_t) &&
+              alignof(binary_node) <= alignof(std::max_align_t));
+
+template <std::size_t... I>
+void* allocate_cached(std::size_t cls, std::index_sequence<I...>) {
+  void* p = nullptr;
+  ((cls == I ? (p = block_cache<(I + 1) * size_class>::allocate(), true) : false) || ...);
+  return p;
+}
+template <std::size_t... I>
+void deallocate_cached(void* p, std::size_t cls, std::index_sequence<I...>) noexcept {
+  ((cls == I ? (block_cache<(I + 1) * size_class>::deallocate(p), true) : false) || ...);
+}
+using classes = std::make_index_sequence<largest_cached / size_class>;
+}  // namespace
+
+void* heap_node::operator new(std::size_t size) {
+  if (size > largest_cached) return ::operator new(size);
+  return allocate_cached((size - 1) / size_class, classes{});
+}
+
+void heap_node::operator delete(void* p, std::size_t size) noexcept {
+  if (p == nullptr) return;
+  if (size > largest_cached) return ::operator delete(p, size);
+  deallocate_cached(p, (size - 1) / size_class, classes{});
+}
+
 namespace {
 
 using worklist = small_stack<heap_node*, 32>;
@@ -20,11 +55,11 @@ void drop(term& child, worklist& work) noexcept {
   heap_node* n = child.node();
   alignas(term) unsigned char sink[sizeof(term)];
   ::new (sink) term(std::move(child));
-  if (n->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) work.push(n);
+  if (drop_reference(n)) work.push(n);
 }
 
 void drop_node(heap_node* n, worklist& work) noexcept {
-  if (n->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) work.push(n);
+  if (drop_reference(n)) work.push(n);
 }
 
 // Frees one node; children that die are appended to `work`.
@@ -34,14 +69,16 @@ void free_one(heap_node* n, worklist& work) noexcept {
       auto* t = static_cast<tuple_node*>(n);
       for (std::size_t i = 0; i < t->arity; ++i) drop(t->elements()[i], work);
       // Elements are now all [] (trivial to destroy), so skipping their destructors is fine.
+      const std::size_t bytes = sizeof(tuple_node) + t->arity * sizeof(term);
       t->~tuple_node();
-      ::operator delete(t, std::align_val_t(alignof(tuple_node)));
+      heap_node::operator delete(t, bytes);
       return;
     }
     case node_kind::binary: {
       auto* b = static_cast<binary_node*>(n);
+      const std::size_t bytes = sizeof(binary_node) + b->size;
       b->~binary_node();
-      ::operator delete(b, std::align_val_t(alignof(binary_node)));
+      heap_node::operator delete(b, bytes);
       return;
     }
     case node_kind::cons: {
@@ -102,15 +139,14 @@ void destroy_node(heap_node* node) noexcept {
 }
 
 tuple_node* new_tuple_node(std::size_t arity) {
-  void* mem =
-      ::operator new(sizeof(tuple_node) + arity * sizeof(term), std::align_val_t(alignof(tuple_node)));
+  void* mem = heap_node::operator new(sizeof(tuple_node) + arity * sizeof(term));
   auto* t = ::new (mem) tuple_node(arity);
   for (std::size_t i = 0; i < arity; ++i) ::new (t->elements() + i) term();
   return t;
 }
 
 binary_node* new_binary_node(std::size_t size, uint8_t unused_bits) {
-  void* mem = ::operator new(sizeof(binary_node) + size, std::align_val_t(alignof(binary_node)));
+  void* mem = heap_node::operator new(sizeof(binary_node) + size);
   auto* b = ::new (mem) binary_node(size);
   b->small = size == 0 ? 0 : uint8_t(unused_bits & 7);
   return b;

@@ -22,14 +22,17 @@ TEST(Node, StopUnwindsBlockedProcesses) {
   {
     node n({.schedulers = 2});
     n.run([destroyed] {
+      const pid parent = self();
       for (int i = 0; i < 100; ++i) {
-        spawn([destroyed] {
+        spawn([destroyed, parent] {
           guard g{destroyed};
+          send(parent, "started"_a);
           receive();
         });
       }
-      // Make sure all have started and blocked.
-      for (int i = 0; i < 100; ++i) yield();
+      // Every one has its guard on its stack before the node stops (a process killed before its
+      // first run never runs at all, as in Erlang).
+      for (int i = 0; i < 100; ++i) receive();
     });
     EXPECT_GT(n.process_count(), 0u);
     n.stop();

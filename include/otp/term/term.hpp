@@ -91,8 +91,18 @@ struct heap_node {
   uint8_t small = 0;  // per-kind use (e.g. unused bits in the last byte of a bitstring)
   uint16_t pad = 0;
   explicit heap_node(node_kind k) noexcept : kind(k) {}
+
+  // Nodes come from per-thread caches of small blocks (src/term/nodes.cpp); the size is that of
+  // the whole node, trailing elements or bytes included.
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p, std::size_t size) noexcept;
 };
 void destroy_node(heap_node* node) noexcept;  // frees a node whose count reached zero (iteratively)
+/// Gives up one counted reference; true if it was the last. The sole owner (count 1) needs no
+/// read-modify-write: nobody else can be copying or dropping the node at the same time.
+inline bool drop_reference(heap_node* n) noexcept {
+  return n->refs.load(std::memory_order_acquire) == 1 || n->refs.fetch_sub(1, std::memory_order_acq_rel) == 1;
+}
 }  // namespace detail
 
 class term {
@@ -247,7 +257,7 @@ class term {
     if (is_boxed()) node()->refs.fetch_add(1, std::memory_order_relaxed);
   }
   void release() noexcept {
-    if (is_boxed() && node()->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) detail::destroy_node(node());
+    if (is_boxed() && detail::drop_reference(node())) detail::destroy_node(node());
   }
   static bool equal_slow(const term& a, const term& b) noexcept;
   void* opaque_ptr(const std::type_info& type) const noexcept;

@@ -31,14 +31,27 @@ unexpected<call_error> fail(call_error::kind_t kind, term why, const term& mfa) 
   return unexpected(call_error{kind, tuple(std::move(why), mfa)});
 }
 
+/// The exit reason {Why, {Module, Function, Args}} of a failed call; built only on failure, so
+/// that a successful call allocates nothing for it.
+struct call_failure {
+  const server_ref& server;
+  const term& request;
+  timeout t;
+  const call_spec& spec;
+
+  unexpected<call_error> operator()(call_error::kind_t kind, term why) const {
+    return fail(kind, std::move(why), call_mfa(server, request, t, spec));
+  }
+};
+
 /// The target pid, or the error when there is none to call.
-expected<pid, call_error> target_of(const server_ref& server, const term& mfa) {
+expected<pid, call_error> target_of(const server_ref& server, const call_failure& failed) {
   if (server.kind() == server_ref::ref_kind::remote && server.node() != self().node) {
     // No distribution yet: another node is never connected.
-    return fail(call_error::nodedown, tuple(atom("nodedown"), server.node()), mfa);
+    return failed(call_error::nodedown, tuple(atom("nodedown"), server.node()));
   }
   std::optional<pid> p = resolve(server);
-  if (!p) return fail(call_error::noproc, atoms::noproc, mfa);
+  if (!p) return failed(call_error::noproc, atoms::noproc);
   return *p;
 }
 
@@ -46,11 +59,14 @@ expected<pid, call_error> target_of(const server_ref& server, const term& mfa) {
 
 expected<term, call_error> try_call(const server_ref& server, term request, timeout t,
                                     const call_spec& spec) {
-  const term mfa = call_mfa(server, request, t, spec);
-  expected<pid, call_error> target = target_of(server, mfa);
+  // The request moves into the message below; the failure reasons name a copy (cheap: terms
+  // share their boxed parts).
+  const term request_copy = request;
+  const call_failure failed{server, request_copy, t, spec};
+  expected<pid, call_error> target = target_of(server, failed);
   if (!target) return unexpected(target.error());
   // A process waiting for its own reply would wait forever; Erlang exits with calling_self.
-  if (*target == self()) return fail(call_error::exited, atom("calling_self"), mfa);
+  if (*target == self()) return failed(call_error::exited, atom("calling_self"));
 
   const ref mref = monitor(*target, monitor_alias::demonitor);
   const term mref_term(mref);
@@ -67,7 +83,7 @@ expected<term, call_error> try_call(const server_ref& server, term request, time
     demonitor(mref, true);
     // The reply may have arrived between the receive timing out and the demonitor.
     receive([&](const term& m) { return m.is_tuple(2) && m[0] == tag; }, timeout::ms(0));
-    return fail(call_error::timeout, atoms::timeout, mfa);
+    return failed(call_error::timeout, atoms::timeout);
   }
   if (answer->is_tuple(2)) {
     demonitor(mref, true);
@@ -75,10 +91,10 @@ expected<term, call_error> try_call(const server_ref& server, term request, time
   }
   // DOWN: the monitor has fired, nothing to flush.
   const term& why = (*answer)[4];
-  if (why.is_atom(atoms::noproc)) return fail(call_error::noproc, why, mfa);
+  if (why.is_atom(atoms::noproc)) return failed(call_error::noproc, why);
   if (why.is_atom(atoms::noconnection))
-    return fail(call_error::nodedown, tuple(atom("nodedown"), target->node), mfa);
-  return fail(call_error::exited, why, mfa);
+    return failed(call_error::nodedown, tuple(atom("nodedown"), target->node));
+  return failed(call_error::exited, why);
 }
 
 expected<term, call_error> try_call(const server_ref& server, term request, timeout t) {
