@@ -48,6 +48,11 @@ struct process {
   process(node_state& n, uint64_t num) noexcept : node(&n), number(num) {}
   process(const process&) = delete;
 
+  // Control blocks come from a per-thread block cache (block_pools.cpp): spawn-heavy work frees
+  // and allocates them at the rate of messages.
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p, std::size_t size) noexcept;
+
   // ---- any thread ---------------------------------------------------------------------------------
   inbox in;
   std::atomic<run_state> state{run_state::runnable};

@@ -42,7 +42,7 @@ struct signal {
       : kind(k), from(f), a(std::move(x)), b(std::move(y)) {}
 
   // Every message is one signal: they come from a per-thread cache of free blocks
-  // (signal_pool.cpp) rather than from malloc each time.
+  // (block_pools.cpp) rather than from malloc each time.
   static void* operator new(std::size_t size);
   static void operator delete(void* block, std::size_t size) noexcept;
 };
