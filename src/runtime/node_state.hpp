@@ -7,6 +7,7 @@
 #include <mutex>
 #include <vector>
 
+#include <otp/runtime/errors.hpp>
 #include <otp/runtime/node.hpp>
 
 #include "runtime/blocking_pool.hpp"
@@ -79,14 +80,21 @@ void deliver_signal(node_state& node, const pid& to, signal* s) noexcept;
 /// with `reason`: a link request gets an exit signal back, a monitor request a DOWN, a
 /// process_info request `undefined`; anything else is dropped. Takes ownership of `s`.
 void answer_missing_target(node_state& node, const pid& target, signal* s, const term& reason) noexcept;
-/// Pushes `s` into a live local process; false (ownership kept) if there is none. A quiet push
-/// does not wake the process: `s` waits for whatever wakes it next.
-bool push_local(node_state& node, const pid& to, signal* s, bool quiet = false) noexcept;
+/// Pushes `s` into a live local process; false (ownership kept) if there is none.
+bool push_local(node_state& node, const pid& to, signal* s) noexcept;
 
 // ---- inside a process (process_ops.cpp) ------------------------------------------------------------
+/// The running process, or nullptr. Inline: every send and receive starts here.
+inline process* current_process_or_null() noexcept {
+  scheduler* s = current_scheduler();
+  return s == nullptr ? nullptr : s->current;
+}
 /// The running process, or throws not_in_process.
-process& current_process();
-process* current_process_or_null() noexcept;
+inline process& current_process() {
+  process* p = current_process_or_null();
+  if (p == nullptr) throw not_in_process();
+  return *p;
+}
 /// Moves arrived signals out of the inbox and acts on them; may end the process (throws).
 void drain_signals(process& p);
 /// The same where no process code is on the stack to unwind: returns the reason the process must

@@ -19,6 +19,7 @@
 #include <otp/runtime/process.hpp>
 #include <otp/runtime/reactor.hpp>
 
+#include "runtime/process_dictionary.hpp"
 #include "runtime/signal.hpp"
 
 namespace otp::detail {
@@ -34,14 +35,17 @@ struct monitor_target {
   term name;  // nil, or {Name, Node} for a monitor by registered name
 };
 
-/// Links and monitors, allocated on first use: most processes have none, and an idle process
-/// should cost as little as possible.
+/// Links and monitors, allocated on first use and freed again once all are gone: most processes
+/// have none, and an idle process should cost as little as possible.
 struct process_relations {
-  std::unordered_map<term, term> dictionary;
   std::unordered_set<pid> links;
   std::unordered_map<ref, monitor_target> monitors;  // monitors this process holds
   std::unordered_map<ref, pid> monitored_by;         // monitors held on this process
   std::unordered_map<ref, monitor_alias> aliases;    // active aliases and how each ends
+
+  bool empty() const noexcept {
+    return links.empty() && monitors.empty() && monitored_by.empty() && aliases.empty();
+  }
 };
 
 struct process {
@@ -84,10 +88,15 @@ struct process {
   std::function<void()> body;  // plain processes
   std::unique_ptr<reactor> reactor_body;
   std::unique_ptr<process_relations> relations;
+  std::unique_ptr<process_dictionary> dictionary;
 
   process_relations& rel() {
     if (!relations) relations = std::make_unique<process_relations>();
     return *relations;
+  }
+  /// After a link or monitor went away: frees the (then empty) relations.
+  void release_relations_if_empty() noexcept {
+    if (relations != nullptr && relations->empty()) relations.reset();
   }
   pid self_pid() const noexcept;
 };

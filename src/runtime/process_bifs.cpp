@@ -184,6 +184,7 @@ ref monitor(atom registered_name, atom node_name) {
 bool demonitor(const ref& monitor_ref, bool flush) {
   detail::process& p = current_process();
   const bool active = detail::remove_monitor(p, monitor_ref);
+  p.release_relations_if_empty();
   if (flush) {
     detail::drain_signals(p);
     const term r(monitor_ref);
@@ -268,33 +269,30 @@ ref make_ref() { return detail::new_ref(*current_process().node); }
 // ---- the process dictionary ----------------------------------------------------------------------------
 
 term put(term key, term value) {
-  auto& dict = current_process().rel().dictionary;
-  auto [it, inserted] = dict.try_emplace(std::move(key), value);
-  if (inserted) return term(atoms::undefined);
-  return std::exchange(it->second, std::move(value));
+  detail::process& p = current_process();
+  if (p.dictionary == nullptr) p.dictionary = std::make_unique<detail::process_dictionary>();
+  std::optional<term> old = p.dictionary->put(std::move(key), std::move(value));
+  return old ? std::move(*old) : term(atoms::undefined);
 }
 
 term get(const term& key) {
   detail::process& p = current_process();
-  if (p.relations == nullptr) return term(atoms::undefined);
-  auto it = p.relations->dictionary.find(key);
-  return it == p.relations->dictionary.end() ? term(atoms::undefined) : it->second;
+  const term* value = p.dictionary == nullptr ? nullptr : p.dictionary->find(key);
+  return value == nullptr ? term(atoms::undefined) : *value;
 }
 
 term erase(const term& key) {
   detail::process& p = current_process();
-  if (p.relations == nullptr) return term(atoms::undefined);
-  auto it = p.relations->dictionary.find(key);
-  if (it == p.relations->dictionary.end()) return term(atoms::undefined);
-  term old = std::move(it->second);
-  p.relations->dictionary.erase(it);
-  return old;
+  if (p.dictionary == nullptr) return term(atoms::undefined);
+  std::optional<term> old = p.dictionary->erase(key);
+  if (p.dictionary->empty()) p.dictionary.reset();
+  return old ? std::move(*old) : term(atoms::undefined);
 }
 
 std::vector<std::pair<term, term>> get_dictionary() {
   detail::process& p = current_process();
-  if (p.relations == nullptr) return {};
-  return {p.relations->dictionary.begin(), p.relations->dictionary.end()};
+  if (p.dictionary == nullptr) return {};
+  return p.dictionary->entries();
 }
 
 }  // namespace otp

@@ -68,17 +68,6 @@ reactor_outcome run_reactor(process& p, std::optional<term>& death) {
 
 }  // namespace
 
-process* current_process_or_null() noexcept {
-  scheduler* s = current_scheduler();
-  return s == nullptr ? nullptr : s->current;
-}
-
-process& current_process() {
-  process* p = current_process_or_null();
-  if (p == nullptr) throw not_in_process();
-  return *p;
-}
-
 pid process::self_pid() const noexcept { return node->make_pid(number); }
 
 void wait_for_signal(process& p) { current_scheduler()->switch_out(&p, switch_action::suspend); }

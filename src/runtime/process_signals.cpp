@@ -80,12 +80,14 @@ std::optional<term> handle_signal(process& p, signal* s) {
       break;
     case signal_kind::unlink:
       if (p.relations != nullptr) p.relations->links.erase(s->from);
+      p.release_relations_if_empty();
       break;
     case signal_kind::monitor:
       p.rel().monitored_by.emplace(s->a.as_ref(), s->from);
       break;
     case signal_kind::demonitor:
       if (p.relations != nullptr) p.relations->monitored_by.erase(s->a.as_ref());
+      p.release_relations_if_empty();
       break;
     case signal_kind::down: {
       // A DOWN for a monitor already removed by demonitor is dropped: demonitor/1 promises that

@@ -16,9 +16,6 @@ thread_local scheduler* tls_scheduler = nullptr;
 constexpr std::size_t max_idle_fibers = 32;
 // Rounds of looking for work (own queue, then stealing) before a scheduler parks its thread.
 constexpr int spin_rounds = 200;
-// Processes run from the wake-next slot in a row before the queue gets a turn: a pair of processes
-// that keep waking each other must not starve the rest.
-constexpr unsigned max_next_streak = 64;
 // Ended processes a scheduler collects before it advances the reclamation epoch and frees those
 // every other scheduler is done with.
 constexpr std::size_t reclaim_batch = 64;
@@ -272,13 +269,10 @@ process* scheduler::take_next() noexcept {
 
 process* scheduler::pick_local() noexcept {
   quiesce();  // every switch passes through here, never inside a lock-free lookup
-  if (next_streak_ < max_next_streak) {
-    if (process* p = take_next()) {
-      ++next_streak_;
-      return p;
-    }
-  }
-  next_streak_ = 0;
+  // The woken-next process was woken after everything already queued: it runs after them, as
+  // in Erlang, where a woken process goes to the back of the run queue. Otherwise two processes
+  // that keep waking each other (a server and one of its clients) would run ahead of the rest.
+  // When nothing else is queued, it runs without the queue's lock.
   if (process* p = queue_.pop()) return p;
   return take_next();
 }

@@ -46,9 +46,9 @@ class scheduler {
 
   /// Queues a runnable process here (any thread).
   void enqueue(process* p) noexcept;
-  /// This scheduler's thread only: `p` was just woken by the running process, so run it as soon
-  /// as the running one blocks (the woken one usually waits for what its waker sends next).
-  /// Returns true when that pushed an earlier woken process onto the queue.
+  /// This scheduler's thread only: `p` was just woken by the running process; it runs once the
+  /// running one blocks and whatever was queued before it has had its turn. Returns true when that
+  /// pushed an earlier woken process onto the queue.
   bool wake_next(process* p) noexcept;
   /// Wakes this scheduler if it is parked; true if it was.
   bool unpark() noexcept;
@@ -107,11 +107,11 @@ class scheduler {
   fiber native_;
   std::vector<fiber*> idle_fibers_;
   process* handoff_ = nullptr;  // taken off the queue by switch_out for the loop to run next
-  // The process woken last by this scheduler's running process: run before the queue, without
-  // the queue's lock (Tokio's LIFO slot). Only this thread stores into it; another scheduler may
-  // steal it (an exchange), so that a woken process never waits behind a busy waker for long.
+  // The process woken last by this scheduler's running process: it runs after the queue (it was
+  // woken after all of it) but without the queue's lock, which is what a pair of processes
+  // passing messages back and forth mostly needs. Only this thread stores into it; another
+  // scheduler may steal it (an exchange), so a woken process never waits behind a busy waker.
   std::atomic<process*> next_{nullptr};
-  unsigned next_streak_ = 0;  // processes run from next_ in a row; bounded for the queue's sake
 
   // Reclamation. quiescent_: the epoch this thread saw at its last quiescent point; `offline`
   // while parked (it holds nothing then), 0 while coming back (it may hold anything).

@@ -53,9 +53,7 @@ struct signal {
 /// inbox for the `parked` bit, and the one producer that clears the bit with its push is the one
 /// that must wake it. Sleeping and waking thus agree on a single atomic word, and a process that
 /// parked is never touched again by its own scheduler (it may already be running, or gone,
-/// elsewhere). A quiet push leaves the bit set: the signal waits for the next wake-up (a
-/// demonitor needs no immediate attention, and waking a server for it after every call would
-/// cost a context switch). A closed inbox (its process has ended) refuses pushes.
+/// elsewhere). A closed inbox (its process has ended) refuses pushes.
 class inbox {
  public:
   enum class push_result { queued, woke, closed };
@@ -66,9 +64,16 @@ class inbox {
 
   /// Any thread. `woke`: the owner was parked and the caller must schedule it. `closed`: the
   /// caller keeps ownership of `s`.
-  push_result push(signal* s) noexcept { return push(s, false); }
-  /// Any thread: like push, but never wakes the owner (never returns `woke`).
-  push_result push_quiet(signal* s) noexcept { return push(s, true); }
+  push_result push(signal* s) noexcept {
+    static_assert(alignof(signal) > parked_bit, "the parked bit lives in a signal pointer's low bits");
+    uintptr_t head = head_.load(std::memory_order_relaxed);
+    do {
+      if (head == closed) return push_result::closed;
+      s->next = list_of(head);
+    } while (!head_.compare_exchange_weak(head, reinterpret_cast<uintptr_t>(s), std::memory_order_acq_rel,
+                                          std::memory_order_relaxed));
+    return (head & parked_bit) != 0 ? push_result::woke : push_result::queued;
+  }
 
   /// Owner only, as its last act before sleeping: parks if nothing is waiting. False when
   /// signals arrived meanwhile (the owner keeps running then).
@@ -95,21 +100,10 @@ class inbox {
 
  private:
   static constexpr uintptr_t closed = 1;      // the whole word: no list
-  static constexpr uintptr_t parked_bit = 2;  // over a (possibly empty) list of quiet signals
+  static constexpr uintptr_t parked_bit = 2;  // the whole word while parked (never over a list)
 
   static signal* list_of(uintptr_t h) noexcept {
     return h == closed ? nullptr : reinterpret_cast<signal*>(h & ~parked_bit);
-  }
-  push_result push(signal* s, bool quiet) noexcept {
-    static_assert(alignof(signal) > parked_bit, "the parked bit lives in a signal pointer's low bits");
-    uintptr_t head = head_.load(std::memory_order_relaxed);
-    uintptr_t next;
-    do {
-      if (head == closed) return push_result::closed;
-      s->next = list_of(head);
-      next = reinterpret_cast<uintptr_t>(s) | (quiet ? head & parked_bit : 0);
-    } while (!head_.compare_exchange_weak(head, next, std::memory_order_acq_rel, std::memory_order_relaxed));
-    return !quiet && (head & parked_bit) != 0 ? push_result::woke : push_result::queued;
   }
   static signal* reverse(uintptr_t h) noexcept {
     signal* s = list_of(h);

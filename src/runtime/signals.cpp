@@ -59,14 +59,14 @@ void node_state::free_retired() noexcept {
   retired_elsewhere.clear();
 }
 
-bool push_local(node_state& node, const pid& to, signal* s, bool quiet) noexcept {
+bool push_local(node_state& node, const pid& to, signal* s) noexcept {
   scheduler* here = current_scheduler();
   if (here != nullptr && &here->node() == &node) {
     // On one of the node's schedulers: no slot lock (see scheduler::retire).
     if (!node.is_local(to) || to.creation != node.creation) return false;
     process* p = node.table.find_unlocked(node_state::number_of(to));
     if (p == nullptr) return false;
-    const inbox::push_result r = quiet ? p->in.push_quiet(s) : p->in.push(s);
+    const inbox::push_result r = p->in.push(s);
     if (r == inbox::push_result::woke) {
       p->state.store(run_state::runnable, std::memory_order_relaxed);
       node.schedule(p, true);
@@ -76,7 +76,7 @@ bool push_local(node_state& node, const pid& to, signal* s, bool quiet) noexcept
   process* wake = nullptr;
   bool pushed = false;
   node.with_local_process(to, [&](process* p) {
-    const inbox::push_result r = quiet ? p->in.push_quiet(s) : p->in.push(s);
+    const inbox::push_result r = p->in.push(s);
     pushed = r != inbox::push_result::closed;
     if (r == inbox::push_result::woke) {
       p->state.store(run_state::runnable, std::memory_order_relaxed);
@@ -90,11 +90,7 @@ bool push_local(node_state& node, const pid& to, signal* s, bool quiet) noexcept
 
 void deliver_signal(node_state& node, const pid& to, signal* s) noexcept {
   if (node.is_local(to)) {
-    // A demonitor can wait for the target's next wake-up: nothing it does is observable before
-    // the target handles its next signal (a DOWN it might still send is dropped by the sender of
-    // the demonitor, which has already forgotten the monitor).
-    const bool quiet = s->kind == signal_kind::demonitor;
-    if (!push_local(node, to, s, quiet)) answer_missing_target(node, to, s, term(atoms::noproc));
+    if (!push_local(node, to, s)) answer_missing_target(node, to, s, term(atoms::noproc));
     return;
   }
   bool sent = false;

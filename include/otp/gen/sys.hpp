@@ -12,7 +12,6 @@
 // only, so other messages stay queued in order until resume.
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -119,7 +118,7 @@ class server_support {
   bool suspended_ = false;
   bool trace_ = false;
   bool log_enabled_ = false;
-  std::deque<term> log_;
+  std::vector<term> log_;  // not a deque: an empty deque allocates, and every idle server has one
   std::optional<stats> stats_;
 };
 

@@ -165,7 +165,7 @@ void server_support::record(const term& event) {
 
 void server_support::keep(const term& event) {
   log_.push_back(event);
-  if (log_.size() > log_capacity) log_.pop_front();
+  if (log_.size() > log_capacity) log_.erase(log_.begin());  // a few entries: cheap
 }
 
 term server_support::debug_term() const {
