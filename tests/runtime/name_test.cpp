@@ -108,3 +108,37 @@ TEST(ProcessDictionary, PutGetErase) {
   });
   EXPECT_EQ(got, (std::vector<term>{atoms::undefined, 1, 2, 1, 2, atoms::undefined}));
 }
+
+// A dictionary used as a store: past a handful of keys it is indexed (process_dictionary.hpp);
+// every key must stay reachable through puts, overwrites and erases on both sides of that point.
+TEST(ProcessDictionary, ManyKeysSurviveOverwritesAndErases) {
+  node n({.schedulers = 1});
+  const bool consistent = n.run([] {
+    constexpr int64_t keys = 100;
+    for (int64_t k = 0; k < keys; ++k) {
+      if (!put(term(k), term(k * 10)).is_atom(atoms::undefined)) return false;
+    }
+    for (int64_t k = 0; k < keys; k += 3) {
+      if (put(term(k), term(k * 10 + 1)) != term(k * 10)) return false;  // overwrite: old value back
+    }
+    for (int64_t k = 0; k < keys; k += 2) {
+      const term expected(k % 3 == 0 ? k * 10 + 1 : k * 10);
+      if (erase(term(k)) != expected) return false;
+    }
+    for (int64_t k = 0; k < keys; ++k) {
+      const term expected = k % 2 == 0 ? term(atoms::undefined) : term(k % 3 == 0 ? k * 10 + 1 : k * 10);
+      if (get(term(k)) != expected) return false;
+    }
+    if (get_dictionary().size() != std::size_t(keys / 2)) return false;
+    // Down to a few keys again, then past the index once more.
+    for (int64_t k = 1; k < keys - 4; k += 2) erase(term(k));
+    if (get_dictionary().size() != 2) return false;
+    for (int64_t k = 0; k < keys; k += 2) put(term(k), term(-k));
+    for (int64_t k = 0; k < keys; k += 2) {
+      if (get(term(k)) != term(-k)) return false;
+    }
+    return get(term(keys - 1)) == term((keys - 1) % 3 == 0 ? (keys - 1) * 10 + 1 : (keys - 1) * 10) &&
+           get_dictionary().size() == std::size_t(keys / 2 + 2);
+  });
+  EXPECT_TRUE(consistent);
+}
