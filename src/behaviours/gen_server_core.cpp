@@ -8,14 +8,15 @@
 namespace otp::detail {
 
 gen_server_core::gen_server_core(gen::start_link_kind how, std::optional<term> name, std::vector<atom> debug)
-    : how_(how), name_(name ? std::move(*name) : term()), debug_(std::move(debug)) {}
+    : how_(how),
+      name_(name ? std::move(*name) : term()),
+      start_debug_(debug.empty() ? nullptr : std::make_unique<std::vector<atom>>(std::move(debug))) {}
 
 void gen_server_core::on_start() {
-  if (name_.is_nil()) name_ = term(self());
   // Only a linked starter is the parent whose exit ends the server; gen_server:start (nolink)
   // makes the server its own parent, so no 'EXIT' is ever taken for the parent's.
   if (how_ == gen::start_link_kind::link) parent_ = gen::parent();
-  if (!debug_.empty()) sys_support();  // debug options at start: trace/log/statistics from now
+  if (start_debug_) sys_support();  // debug options at start: trace/log/statistics from now
 
   std::optional<action> result;
   std::optional<term> failure;

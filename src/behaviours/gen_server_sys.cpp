@@ -17,8 +17,12 @@ sys::server_support& gen_server_core::sys_support() {
   cbs.format_status = [this] { return format_status_term(); };
   cbs.parent_exit = [this](term reason) { terminate_and_exit(std::move(reason)); };
   cbs.other_request = [this](const gen::from&, const term& request) { return behaviour_request(request); };
-  sys_ = std::make_unique<sys::server_support>(std::move(cbs), name_, module(), parent_ ? *parent_ : self(),
-                                               debug_);
+  // The start's debug options apply once: a support made again later (after hibernate gave an
+  // idle one back, or sys turned them off) starts without them.
+  const std::unique_ptr<std::vector<atom>> debug = std::move(start_debug_);
+  sys_ = std::make_unique<sys::server_support>(std::move(cbs), display_name(), module(),
+                                               parent_ ? *parent_ : self(),
+                                               debug ? *debug : std::vector<atom>{});
   return *sys_;
 }
 
@@ -49,7 +53,7 @@ bool gen_server_core::handle_system(const term& message) {
 
 term gen_server_core::format_status_term() const {
   // gen_server's FormattedStatus: a header, the sys data, then the (format_status'ed) state.
-  const term header = tuple(atom("header"), string("Status for generic server " + to_string(name_)));
+  const term header = tuple(atom("header"), string("Status for generic server " + to_string(display_name())));
   const term sys_data =
       list(tuple(string("Status"), sys_ && sys_->suspended() ? atom("suspended") : atoms::running),
            tuple(string("Parent"), parent_ ? term(*parent_) : term(self())),

@@ -43,14 +43,14 @@ void gen_server_core::log_terminating(const term& reason) const {
     if (auto caller = gen::from::from_term(last[1])) client = caller->caller;
   }
   const term report = map({{atom("label"), tuple(atom("gen_server"), atom("terminate"))},
-                           {atom("name"), name_},
+                           {atom("name"), display_name()},
                            {atom("last_message"), last},
                            {atom("state"), state},
                            {atom("reason"), reason},
                            {atom("client_info"), client ? term(*client) : term(atoms::undefined)}});
   if (!logger::allowed(log_level::error)) return;
   // OTP's text for this report (gen_server's format_log).
-  std::string text = "** Generic server " + to_string(name_) + " terminating \n";
+  std::string text = "** Generic server " + to_string(display_name()) + " terminating \n";
   text += "** Last message in was " + to_string(last) + "\n";
   text += "** When Server state == " + to_string(state) + "\n";
   text += "** Reason for termination ==\n** " + to_string(reason) + "\n";

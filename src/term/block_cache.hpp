@@ -34,7 +34,8 @@ class block_cache {
   static void deallocate(void* p) noexcept {
 #if !defined(OTP_ASAN_FIBERS)
     free_list& l = local();
-    if (l.count < Limit) {
+    if (l.count < Limit && !l.closed) {
+      drain_at_exit();
       auto* b = static_cast<block*>(p);
       b->next = l.head;
       l.head = b;
@@ -49,22 +50,34 @@ class block_cache {
   struct block {
     block* next;
   };
+  // Trivially destructible, so it stays usable until the thread is gone: a static term destroyed
+  // after the thread's destructors ran still frees through here (to the global allocator).
   struct free_list {
-    block* head = nullptr;
-    unsigned count = 0;
-    free_list() = default;
-    free_list(const free_list&) = delete;
-    ~free_list() {
-      while (head != nullptr) {
-        block* next = head->next;
-        ::operator delete(head, Size);
-        head = next;
-      }
-    }
+    block* head;
+    unsigned count;
+    bool closed;
   };
   static free_list& local() noexcept {
-    thread_local free_list list;
+    static thread_local free_list list{nullptr, 0, false};
     return list;
+  }
+  // Gives the cached blocks back when the thread ends, and closes the cache for what is freed
+  // later.
+  struct drainer {
+    ~drainer() {
+      free_list& l = local();
+      l.closed = true;
+      while (l.head != nullptr) {
+        block* next = l.head->next;
+        ::operator delete(l.head, Size);
+        l.head = next;
+      }
+      l.count = 0;
+    }
+  };
+  static void drain_at_exit() noexcept {
+    static thread_local drainer d;
+    (void)d;
   }
 };
 

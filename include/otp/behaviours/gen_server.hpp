@@ -132,7 +132,12 @@ namespace detail {
 template <class Server, class Arg>
 start_result start(gen::start_link_kind how, Arg&& arg, start_options options) {
   using A = std::decay_t<Arg>;
-  if (!options.initial_call) options.initial_call = tuple(Server::module_name(), atom("init"), 1);
+  if (!options.initial_call) {
+    // {Module, init, 1}: one term per server type, shared by every server's dictionary (built
+    // once, and never freed: static terms must not outlive the allocator's per-thread caches).
+    static const term* const initial_call = new term(tuple(Server::module_name(), atom("init"), 1));
+    options.initial_call = *initial_call;
+  }
   std::optional<term> name;
   if (options.name) name = options.name->to_term();
   auto make = [arg = A(std::forward<Arg>(arg)), how, name, debug = options.debug]() mutable {

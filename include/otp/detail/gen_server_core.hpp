@@ -20,6 +20,7 @@
 #include <otp/gen/from.hpp>
 #include <otp/gen/gen.hpp>
 #include <otp/gen/sys.hpp>
+#include <otp/runtime/process.hpp>
 #include <otp/runtime/reactor.hpp>
 #include <otp/runtime/timeout.hpp>
 #include <otp/term/term.hpp>
@@ -87,9 +88,12 @@ class gen_server_core : public reactor {
   term format_status_term() const;
 
   gen::start_link_kind how_;
-  term name_;  // registered name term, or the pid
-  std::vector<atom> debug_;
-  std::optional<pid> parent_;  // nullopt: the server is its own parent (not linked)
+  term name_;  // the registered name term; nil for an unnamed server (see display_name)
+  /// The name reports and sys show: the registered name, or the pid (made only when asked for,
+  /// so an idle unnamed server holds no boxed pid).
+  term display_name() const { return name_.is_nil() ? term(self()) : name_; }
+  std::unique_ptr<std::vector<atom>> start_debug_;  // debug options to start with, until applied
+  std::optional<pid> parent_;                       // nullopt: the server is its own parent (not linked)
   std::unique_ptr<sys::server_support> sys_;
   timeout timeout_ = infinity;
   bool hibernated_ = false;

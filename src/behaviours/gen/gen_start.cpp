@@ -42,28 +42,31 @@ class server_process final : public reactor {
  public:
   server_process(proc_lib::internal::child_setup setup, std::optional<server_ref> name,
                  std::function<std::unique_ptr<reactor>()> make)
-      : setup_(std::move(setup)), name_(std::move(name)), make_(std::move(make)) {}
+      : start_(std::make_unique<start_state>(std::move(setup), std::move(name), std::move(make))) {}
 
   void on_start() override {
-    proc_lib::internal::enter_child(setup_);
-    setup_ = {};
-    if (name_ && !register_as(*name_)) {
+    // What the start needs is freed when it is over: an idle server keeps only `inner_`.
+    const std::unique_ptr<start_state> start = std::move(start_);
+    start_state& s = *start;
+    proc_lib::internal::enter_child(s.setup);
+    s.setup = {};
+    if (s.name && !register_as(*s.name)) {
       // Lost the race for the name after the starter's check: the name's owner is the answer.
-      std::optional<pid> owner = registered_pid(*name_);
+      std::optional<pid> owner = registered_pid(*s.name);
       proc_lib::init_ack(
           tuple(atoms::error, tuple(atom("already_started"), owner ? term(*owner) : term(atoms::undefined))));
       exit(atoms::normal);
     }
     try {
-      inner_ = make_();
-      make_ = nullptr;
+      inner_ = s.make();
+      s.make = nullptr;
       inner_->on_start();
     } catch (init_outcome& o) {
-      fail(std::move(o.ack));
+      fail(s, std::move(o.ack));
       exit(std::move(o.exit_reason));
     } catch (...) {
       proc_lib::internal::report_current_exception();
-      if (proc_lib::ack_pending()) fail(tuple(atoms::error, exception_reason(std::current_exception())));
+      if (proc_lib::ack_pending()) fail(s, tuple(atoms::error, exception_reason(std::current_exception())));
       throw;
     }
     init_ok();
@@ -92,14 +95,17 @@ class server_process final : public reactor {
  private:
   // The name goes before the ack: a starter that retries at once must find it free (OTP does
   // the same in gen_server:init_it).
-  void fail(term ack) {
-    if (name_) unregister_as(*name_);
+  struct start_state {
+    proc_lib::internal::child_setup setup;
+    std::optional<server_ref> name;
+    std::function<std::unique_ptr<reactor>()> make;
+  };
+  static void fail(const start_state& s, term ack) {
+    if (s.name) unregister_as(*s.name);
     proc_lib::init_ack(std::move(ack));
   }
 
-  proc_lib::internal::child_setup setup_;
-  std::optional<server_ref> name_;
-  std::function<std::unique_ptr<reactor>()> make_;
+  std::unique_ptr<start_state> start_;
   std::unique_ptr<reactor> inner_;
 };
 

@@ -11,10 +11,32 @@ namespace internal {
 
 term starter_key() { return atom("$proc_lib_start"); }
 
+namespace {
+
+/// [Self | Self's ancestors] for the children of one parent: the same list for all of them, so
+/// it is built once per parent (per thread) rather than once per child. A supervisor of a
+/// million workers keeps one list, not a million.
+term ancestors_for_children() {
+  struct cached {
+    pid parent;
+    term mine;
+    term list;
+  };
+  thread_local cached cache;
+  const pid me = self();
+  term mine = get(atom("$ancestors"));
+  if (!mine.is_list()) mine = term();
+  if (cache.list.is_nil() || cache.parent != me || cache.mine != mine) {
+    cache = cached{me, mine, cons(me, mine)};
+  }
+  return cache.list;
+}
+
+}  // namespace
+
 child_setup make_setup(const term& initial_call) {
   child_setup s;
-  const term mine = get(atom("$ancestors"));
-  s.ancestors = cons(self(), mine.is_list() ? mine : term());
+  s.ancestors = ancestors_for_children();
   s.initial_call = initial_call.is_nil() ? tuple(atom("erlang"), atom("apply"), 2) : initial_call;
   return s;
 }
