@@ -19,6 +19,9 @@ constexpr int spin_rounds = 200;
 // Ended processes a scheduler collects before it advances the reclamation epoch and frees those
 // every other scheduler is done with.
 constexpr std::size_t reclaim_batch = 64;
+// Rounds of looking for work before a scheduler also takes another's woken-next process (a few
+// microseconds).
+constexpr int steal_next_after = spin_rounds / 2;
 // Longest a parked scheduler sleeps before it looks for work to steal again.
 constexpr auto park_limit = std::chrono::milliseconds(10);
 
@@ -293,14 +296,14 @@ bool scheduler::any_work() const noexcept {
   return false;
 }
 
-process* scheduler::steal() {
+process* scheduler::steal(bool from_next) {
   const std::size_t n = node_.schedulers.size();
   // Every other scheduler once, starting one further on after each successful steal.
   for (std::size_t i = 0; i + 1 < n; ++i) {
     const std::size_t offset = 1 + (steal_start_ + i) % (n - 1);
     scheduler& victim = *node_.schedulers[(index_ + offset) % n];
     process* p = victim.queue_.steal();
-    if (p == nullptr) p = victim.take_next();
+    if (p == nullptr && from_next) p = victim.take_next();
     if (p != nullptr) {
       ++steal_start_;
       return p;
@@ -313,7 +316,10 @@ process* scheduler::next_process() {
   if (process* p = std::exchange(handoff_, nullptr)) return p;
   for (int round = 0;; ++round) {
     if (process* p = pick_local()) return p;
-    if (process* p = steal()) return p;
+    // A woken-next process is taken only after a while of finding nothing else: its waker
+    // usually blocks within a microsecond and runs it on the same core, which is far cheaper than
+    // moving it (a cross-core hand-off per message). A waker that keeps busy loses it soon enough.
+    if (process* p = steal(round >= steal_next_after)) return p;
     if (node_.stopping_schedulers.load(std::memory_order_acquire)) return nullptr;
     if (round < spin_rounds) {
       cpu_relax();

@@ -81,7 +81,7 @@ class scheduler {
   friend void after_switch(transfer_t t, fiber* me) noexcept;
   void thread_main();
   process* next_process();
-  process* steal();
+  process* steal(bool from_next);
   process* take_next() noexcept;
   /// Marks a quiescent point: this thread holds no pointer from a lock-free lookup now.
   void quiesce() noexcept {
