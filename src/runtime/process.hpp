@@ -21,6 +21,7 @@
 
 #include "runtime/process_dictionary.hpp"
 #include "runtime/signal.hpp"
+#include "runtime/small_table.hpp"
 
 namespace otp::detail {
 
@@ -38,10 +39,10 @@ struct monitor_target {
 /// Links and monitors, allocated on first use and freed again once all are gone: most processes
 /// have none, and an idle process should cost as little as possible.
 struct process_relations {
-  std::unordered_set<pid> links;
-  std::unordered_map<ref, monitor_target> monitors;  // monitors this process holds
-  std::unordered_map<ref, pid> monitored_by;         // monitors held on this process
-  std::unordered_map<ref, monitor_alias> aliases;    // active aliases and how each ends
+  small_set<pid> links;
+  small_map<ref, monitor_target> monitors;  // monitors this process holds
+  small_map<ref, pid> monitored_by;         // monitors held on this process
+  small_map<ref, monitor_alias> aliases;    // active aliases and how each ends
 
   bool empty() const noexcept {
     return links.empty() && monitors.empty() && monitored_by.empty() && aliases.empty();

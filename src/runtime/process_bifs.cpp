@@ -292,7 +292,7 @@ term erase(const term& key) {
 std::vector<std::pair<term, term>> get_dictionary() {
   detail::process& p = current_process();
   if (p.dictionary == nullptr) return {};
-  return p.dictionary->entries();
+  return p.dictionary->items();
 }
 
 }  // namespace otp

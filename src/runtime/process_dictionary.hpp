@@ -1,42 +1,44 @@
 #pragma once
 // The process dictionary (put/get/erase): a few entries in most processes (proc_lib's
-// '$ancestors' and '$initial_call'), so a flat vector searched in order; past `indexed_from`
-// entries a hash index keeps get and put constant-time for processes that use it as a store.
+// '$ancestors' and '$initial_call'), so a small_table, indexed only when it grows.
 
-#include <cstddef>
-#include <memory>
 #include <optional>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <otp/term/term.hpp>
 
+#include "runtime/small_table.hpp"
+
 namespace otp::detail {
 
 class process_dictionary {
  public:
-  using entry = std::pair<term, term>;
-
   /// The value stored under `key`, or nullptr.
   const term* find(const term& key) const noexcept {
-    const std::size_t i = position(key);
-    return i == npos ? nullptr : &entries_[i].second;
+    auto it = entries_.find(key);
+    return it == entries_.end() ? nullptr : &it->second;
   }
   /// Stores `value` under `key`; returns the previous value, if there was one.
-  std::optional<term> put(term key, term value);
+  std::optional<term> put(term key, term value) {
+    auto it = entries_.find(key);
+    if (it != entries_.end()) return std::exchange(it->second, std::move(value));
+    entries_.emplace(std::move(key), std::move(value));
+    return std::nullopt;
+  }
   /// Removes `key`; returns its value, if it had one.
-  std::optional<term> erase(const term& key);
-  const std::vector<entry>& entries() const noexcept { return entries_; }
+  std::optional<term> erase(const term& key) {
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return std::nullopt;
+    term old = std::move(it->second);
+    entries_.erase(it);
+    return old;
+  }
+  std::vector<std::pair<term, term>> items() const { return {entries_.begin(), entries_.end()}; }
   bool empty() const noexcept { return entries_.empty(); }
 
  private:
-  static constexpr std::size_t npos = ~std::size_t(0);
-  static constexpr std::size_t indexed_from = 16;
-  std::size_t position(const term& key) const noexcept;
-
-  std::vector<entry> entries_;
-  std::unique_ptr<std::unordered_map<term, std::size_t>> index_;  // key -> position, when large
+  small_map<term, term> entries_;
 };
 
 }  // namespace otp::detail

@@ -1,5 +1,8 @@
 // erlang:monitor/2 and demonitor/1,2.
 
+#include <algorithm>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include <otp/runtime.hpp>
@@ -120,4 +123,71 @@ TEST(Monitor, ProcessInfoListsMonitorsBothWays) {
   });
   EXPECT_EQ(mine, 1u);
   EXPECT_EQ(theirs, 1u);
+}
+
+// Many monitors and links on one process (past the point where its tables get a hash index):
+// demonitored and unlinked ones stay silent, every other one fires exactly once; monitors held
+// on it are counted right after half of them are taken back.
+TEST(Monitor, ManyMonitorsAndLinksEachFireOnceUnlessRemoved) {
+  node n({.schedulers = 2});
+  constexpr int count = 60;
+  constexpr int firing = count - count / 3;
+  auto [downs, exits, strays, watched_by] = n.run([] {
+    trap_exit(true);
+    std::vector<pid> targets;
+    std::vector<ref> refs;
+    for (int i = 0; i < count; ++i) {
+      targets.push_back(spawn([] { exit(receive()); }));
+      refs.push_back(monitor(targets.back()));
+      link(targets.back());
+    }
+    // Monitors held on this process: `count` watchers, every other one taking its monitor back.
+    const pid me = self();
+    const std::size_t before = process_info(self())->monitored_by.size();  // node::run watches too
+    std::vector<pid> watchers;
+    for (int i = 0; i < count; ++i) {
+      watchers.push_back(spawn([me, i] {
+        const ref m = monitor(me);
+        if (i % 2 == 0) demonitor(m);
+        send(me, "watching"_a);
+        receive();
+      }));
+    }
+    for (int i = 0; i < count; ++i) receive([](const term& t) { return t.is_atom("watching"_a); }, bound);
+    // Monitor and demonitor signals from one watcher arrive in order, before its `watching`.
+    const std::size_t watched = process_info(self())->monitored_by.size() - before;
+    for (const pid& w : watchers) exit(w, atoms::kill);
+
+    for (int i = 0; i < count; i += 3) demonitor(refs[std::size_t(i)]);
+    for (int i = 1; i < count; i += 3) unlink(targets[std::size_t(i)]);
+    for (const pid& t : targets) send(t, "done"_a);
+    int got_downs = 0, got_exits = 0, stray = 0;
+    auto from_target = [&](const term& who) {
+      return std::find(targets.begin(), targets.end(), who.as_pid()) != targets.end();
+    };
+    for (int i = 0; i < firing; ++i) {
+      if (receive(
+              [&](const term& t) { return t.is_tuple(5) && t[0].is_atom(atoms::DOWN) && from_target(t[3]); },
+              bound))
+        ++got_downs;
+    }
+    for (int i = 0; i < firing; ++i) {
+      if (receive(
+              [&](const term& t) { return t.is_tuple(3) && t[0].is_atom(atoms::EXIT) && from_target(t[1]); },
+              bound))
+        ++got_exits;
+    }
+    // The removed ones stay silent.
+    while (receive(
+        [&](const term& t) {
+          return (t.is_tuple(5) && from_target(t[3])) || (t.is_tuple(3) && from_target(t[1]));
+        },
+        timeout::ms(50)))
+      ++stray;
+    return std::tuple{got_downs, got_exits, stray, watched};
+  });
+  EXPECT_EQ(downs, firing);
+  EXPECT_EQ(exits, firing);
+  EXPECT_EQ(strays, 0);
+  EXPECT_EQ(watched_by, std::size_t(count / 2));
 }
