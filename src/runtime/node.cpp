@@ -36,6 +36,13 @@ node_state::node_state(node_options opts)
       table(options.max_processes),
       timers(*this) {}
 
+void node_state::free_retired() noexcept {
+  for (auto& sched : schedulers) sched->free_retired();
+  std::lock_guard<std::mutex> lock(retired_mutex);
+  for (process* p : retired_elsewhere) delete p;
+  retired_elsewhere.clear();
+}
+
 }  // namespace detail
 
 node::node(node_options options) : state_(std::make_unique<detail::node_state>(std::move(options))) {

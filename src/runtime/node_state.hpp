@@ -60,6 +60,12 @@ struct node_state {
     if (!is_local(p) || p.creation != creation) return false;
     return table.with_process(number_of(p), std::forward<Fn>(fn));
   }
+  /// The live process `p` names, without a lock: only on one of this node's scheduler threads
+  /// (process_table::find_unlocked says why that is safe).
+  process* find_local_unlocked(const pid& p) const noexcept {
+    if (!is_local(p) || p.creation != creation) return nullptr;
+    return table.find_unlocked(number_of(p));
+  }
   static uint64_t number_of(const pid& p) noexcept { return (uint64_t(p.serial) << 32) | p.id; }
   std::shared_ptr<remote_route> remote() {
     std::lock_guard<std::mutex> lock(route_mutex);

@@ -5,8 +5,10 @@
 //  * any thread: `in` (the inbox) and `state`, with the wake-up protocol of scheduler.hpp;
 //  * the scheduler that runs the process: `run_next`, `fib`, `home`;
 //  * the process itself only (it is the single consumer of its signals): everything else.
-// A process is freed by itself when it exits, after it has left the process table, so a sender that
-// holds the table slot's lock (process_table::with_process) always sees a live control block.
+// A process leaves the process table when it exits; its control block is freed only once no
+// sender can still hold it: senders on scheduler threads after every scheduler has passed a
+// quiescent point (scheduler::retire), others because they hold the table slot's lock
+// (process_table::with_process), which the exit waits for.
 
 #include <atomic>
 #include <cstdint>

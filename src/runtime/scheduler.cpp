@@ -196,14 +196,16 @@ fiber* scheduler::idle_fiber() {
 
 void scheduler::enqueue(process* p) noexcept { queue_.push(p); }
 
-std::atomic<uint64_t>& scheduler::node_epoch() noexcept { return node_.epoch; }
-
 // ---- reclamation --------------------------------------------------------------------------------
 // Senders on scheduler threads find processes in the table without its slot lock
 // (process_table::find_unlocked). An ended process is therefore freed only when every other
 // scheduler has been through a quiescent point (a switch: pick_local) after the process left the
 // table. The epoch bump that stamps a batch is a read-modify-write on the node's epoch, so a
 // scheduler that reads that epoch (or a later one) also sees the table slots the batch cleared.
+
+void scheduler::quiesce() noexcept {
+  quiescent_.store(node_.epoch.load(std::memory_order_acquire), std::memory_order_release);
+}
 
 void scheduler::retire(process* p) noexcept {
   retired_.push_back({p, 0});

@@ -84,13 +84,10 @@ class scheduler {
   process* steal(bool from_next);
   process* take_next() noexcept;
   /// Marks a quiescent point: this thread holds no pointer from a lock-free lookup now.
-  void quiesce() noexcept {
-    quiescent_.store(node_epoch().load(std::memory_order_acquire), std::memory_order_release);
-  }
+  void quiesce() noexcept;
   void go_offline() noexcept;
   void go_online() noexcept;
   void reclaim() noexcept;
-  std::atomic<uint64_t>& node_epoch() noexcept;
   process* pick_local() noexcept;
   bool any_work() const noexcept;
   void run(process* p, fiber* me);

@@ -52,37 +52,24 @@ bool forward_remote(remote_route& route, const pid& to, const signal& s) {
 
 }  // namespace
 
-void node_state::free_retired() noexcept {
-  for (auto& sched : schedulers) sched->free_retired();
-  std::lock_guard<std::mutex> lock(retired_mutex);
-  for (process* p : retired_elsewhere) delete p;
-  retired_elsewhere.clear();
-}
-
 bool push_local(node_state& node, const pid& to, signal* s) noexcept {
-  scheduler* here = current_scheduler();
-  if (here != nullptr && &here->node() == &node) {
-    // On one of the node's schedulers: no slot lock (see scheduler::retire).
-    if (!node.is_local(to) || to.creation != node.creation) return false;
-    process* p = node.table.find_unlocked(node_state::number_of(to));
-    if (p == nullptr) return false;
-    const inbox::push_result r = p->in.push(s);
-    if (r == inbox::push_result::woke) {
-      p->state.store(run_state::runnable, std::memory_order_relaxed);
-      node.schedule(p, true);
-    }
-    return r != inbox::push_result::closed;
-  }
   process* wake = nullptr;
   bool pushed = false;
-  node.with_local_process(to, [&](process* p) {
+  auto push = [&](process* p) {
     const inbox::push_result r = p->in.push(s);
     pushed = r != inbox::push_result::closed;
     if (r == inbox::push_result::woke) {
       p->state.store(run_state::runnable, std::memory_order_relaxed);
       wake = p;
     }
-  });
+  };
+  scheduler* here = current_scheduler();
+  if (here != nullptr && &here->node() == &node) {
+    // On one of the node's schedulers: no slot lock (see scheduler::retire).
+    if (process* p = node.find_local_unlocked(to)) push(p);
+  } else {
+    node.with_local_process(to, push);
+  }
   // Safe after the slot is unlocked: a parked process cannot end before it has been run.
   if (wake != nullptr) node.schedule(wake, true);
   return pushed;
@@ -130,9 +117,12 @@ void node_state::schedule(process* p, bool woken) noexcept {
   const bool here = cur != nullptr && &cur->node() == this;
   // A process woken by the running one runs here as soon as its waker blocks: it usually waits
   // for what the waker sends next. A new process takes its turn at the back of the queue.
-  if (here && woken && !cur->wake_next(p)) return;
   scheduler* target = here ? cur : schedulers[p->home % schedulers.size()].get();
-  if (!(here && woken)) target->enqueue(p);
+  if (here && woken) {
+    if (!cur->wake_next(p)) return;  // nothing displaced onto the queue: nothing to share
+  } else {
+    target->enqueue(p);
+  }
   // A read-modify-write, not a load: it orders the queue push above before a parking scheduler's
   // announcement (its increment of the same counter) and so before that scheduler's last look at
   // the queues. Either it sees the process, or this sees it parked.

@@ -31,6 +31,18 @@ class block_cache {
     return ::operator new(Size);
   }
 
+  /// For a class's operator new: a block when `size` fits one, else the global allocator.
+  static void* allocate(std::size_t size) { return size <= Size ? allocate() : ::operator new(size); }
+  /// For the matching sized operator delete.
+  static void deallocate(void* p, std::size_t size) noexcept {
+    if (p == nullptr) return;
+    if (size <= Size) {
+      deallocate(p);
+    } else {
+      ::operator delete(p, size);
+    }
+  }
+
   static void deallocate(void* p) noexcept {
 #if !defined(OTP_ASAN_FIBERS)
     free_list& l = local();
