@@ -52,7 +52,7 @@ struct process_relations {
 };
 
 struct process {
-  process(node_state& n, uint64_t num) noexcept : node(&n), number(num) {}
+  process(node_state& n, uint64_t num) noexcept : number(num), node(&n) {}
   process(const process&) = delete;
 
   // Control blocks come from a per-thread block cache (block_pools.cpp): spawn-heavy work frees
@@ -60,7 +60,15 @@ struct process {
   static void* operator new(std::size_t size);
   static void operator delete(void* p, std::size_t size) noexcept;
 
-  // ---- any thread ---------------------------------------------------------------------------------
+  // The layout keeps the fields the process touches on every message at least a cache line
+  // away from its inbox, which senders on other cores write on every message: sharing a line
+  // with it made each receive miss (false sharing; counting with 2 schedulers ran at a third of
+  // its speed). Blocks are only 16-byte aligned (block_pools.cpp), so the line holding `in` may
+  // reach back 48 bytes into the previous block and forward to offset 63: the hot fields sit in
+  // [64, 144), and the first 64 and last 48 bytes hold what senders and the scheduler touch and
+  // what the process seldom does (checked by the static_asserts in block_pools.cpp).
+
+  // ---- any thread: [0, 40) ------------------------------------------------------------------------
   inbox in;
   std::atomic<run_state> state{run_state::runnable};
   // Set (under its table slot's lock) when a name is registered for it, so that only named
@@ -68,11 +76,18 @@ struct process {
   std::atomic<bool> named{false};
 
   // ---- scheduler ------------------------------------------------------------------------------------
+  uint16_t home = 0;            // scheduler it last ran on
   process* run_next = nullptr;  // intrusive run-queue link
   fiber* fib = nullptr;         // the fiber it blocked on, while blocked
-  uint16_t home = 0;            // scheduler it last ran on
+  // Pid number: slot in the process table plus generation. Read by every sender's lookup
+  // (process_table::find_unlocked), so it lives here and not among the per-message fields.
+  uint64_t number;
 
-  // ---- the process itself -------------------------------------------------------------------------
+  // ---- the process itself, seldom: [40, 64) -------------------------------------------------------
+  std::optional<term> deferred_exit;
+  signal* pending = nullptr;  // signals left unhandled when a signal ended the process
+
+  // ---- the process itself, on every message: [64, 136) ---------------------------------------------
   priority prio = priority::normal;
   bool trap_exit = false;
   bool started = false;
@@ -82,14 +97,13 @@ struct process {
   bool in_callback = false;  // a reactor inside one of its callbacks (it owns the fiber then)
   int32_t reductions = 0;
   node_state* node;
-  uint64_t number;             // pid number: slot in the process table plus generation
   uint64_t receive_seq = 0;    // identifies the current receive's timer
   int64_t timer_deadline = 0;  // the armed receive timer's deadline (timer_service ticks), 0 if none
   message_queue mq;
-  signal* pending = nullptr;  // signals left unhandled when a signal ended the process
-  std::optional<term> deferred_exit;
-  std::function<void()> body;  // plain processes
   std::unique_ptr<reactor> reactor_body;
+
+  // ---- the process itself, seldom: [136, 184) -----------------------------------------------------
+  std::function<void()> body;  // plain processes (run once)
   std::unique_ptr<process_relations> relations;
   std::unique_ptr<process_dictionary> dictionary;
 

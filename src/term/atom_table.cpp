@@ -28,8 +28,9 @@ constexpr std::size_t max_bytes = 4 * max_chars;
 constexpr std::size_t predefined_count = std::size(detail::predefined_atom_names);
 
 // The predefined constants in atom.hpp are plain indices; make sure the name list matches them.
-static_assert(predefined_count == atoms::throw_.index() + 1, "predefined_atom_names and atoms:: differ");
+static_assert(predefined_count == atoms::system.index() + 1, "predefined_atom_names and atoms:: differ");
 static_assert(detail::predefined_atom_names[atoms::throw_.index()] == "throw");
+static_assert(detail::predefined_atom_names[atoms::system.index()] == "system");
 static_assert(detail::predefined_atom_names[atoms::gen_call.index()] == "$gen_call");
 static_assert(detail::predefined_atom_names[atoms::nonode_nohost.index()] == "nonode@nohost");
 static_assert(detail::predefined_atom_names[atoms::EXIT.index()] == "EXIT");

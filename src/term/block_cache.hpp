@@ -1,32 +1,41 @@
 #pragma once
 // A per-thread cache of free memory blocks of one size, in front of the global allocator.
 //
-// Terms and signals are allocated and freed at a high rate, mostly by one scheduler thread (a
-// message is built by its sender and freed by its receiver, usually on the same scheduler). A
-// pop and a push on a thread-local list replace malloc and free there. A thread that frees more
-// than it allocates keeps at most `Limit` blocks and hands the rest back to the allocator; a
-// thread's cache is freed when the thread ends. Under AddressSanitizer the cache is bypassed,
-// so that a use after free is still reported.
+// Terms and signals are allocated and freed at a high rate. A message is built by its sender and
+// freed by its receiver: on one scheduler thread when the pair shares a core, on two when they do
+// not (a producer feeding a consumer on the other core allocates everything, the consumer frees
+// everything). So each thread keeps its free blocks in two magazines of `Limit / 2` blocks (a
+// loaded one it pops from and pushes to, and a spare that is either empty or full), and full
+// magazines move between threads through a small shared depot: a thread that frees more than it
+// allocates hands full magazines to the depot, one that allocates more takes them from it, one
+// lock per half-Limit blocks rather than a malloc and a free per message. What the depot has no
+// room for goes back to the global allocator. A thread's magazines are freed when it ends.
+// Under AddressSanitizer the cache is bypassed, so that a use after free is still reported.
 
+#include <atomic>
 #include <cstddef>
 #include <new>
+#include <utility>
 
 namespace otp::detail {
 
 template <std::size_t Size, unsigned Limit = 512>
 class block_cache {
   static_assert(Size >= sizeof(void*) && Size % alignof(std::max_align_t) == 0);
+  static_assert(Limit >= 2 && Limit % 2 == 0);
 
  public:
   static void* allocate() {
 #if !defined(OTP_ASAN_FIBERS)
     free_list& l = local();
-    if (l.head != nullptr) {
-      block* b = l.head;
-      l.head = b->next;
-      --l.count;
-      return b;
+    if (l.loaded.count == 0) {
+      if (l.spare.count > 0) {
+        std::swap(l.loaded, l.spare);
+      } else if (!l.closed) {
+        l.loaded = depot::take();
+      }
     }
+    if (block* b = l.loaded.pop()) return b;
 #endif
     return ::operator new(Size);
   }
@@ -46,12 +55,16 @@ class block_cache {
   static void deallocate(void* p) noexcept {
 #if !defined(OTP_ASAN_FIBERS)
     free_list& l = local();
-    if (l.count < Limit && !l.closed) {
+    if (!l.closed) {
       drain_at_exit();
-      auto* b = static_cast<block*>(p);
-      b->next = l.head;
-      l.head = b;
-      ++l.count;
+      if (l.loaded.count == magazine_size) {
+        // The spare is empty or full; a full one goes to the depot, and the loaded one, full
+        // too, becomes the spare.
+        if (l.spare.count > 0) depot::put(l.spare);
+        l.spare = l.loaded;
+        l.loaded = magazine{};
+      }
+      l.loaded.push(static_cast<block*>(p));
       return;
     }
 #endif
@@ -59,32 +72,107 @@ class block_cache {
   }
 
  private:
+  static constexpr unsigned magazine_size = Limit / 2;
+  // Full magazines the depot keeps for other threads; more go back to the allocator.
+  static constexpr unsigned depot_capacity = 8;
+
   struct block {
     block* next;
   };
+  struct magazine {
+    block* head = nullptr;
+    unsigned count = 0;
+
+    block* pop() noexcept {
+      block* b = head;
+      if (b != nullptr) {
+        head = b->next;
+        --count;
+      }
+      return b;
+    }
+    void push(block* b) noexcept {
+      b->next = head;
+      head = b;
+      ++count;
+    }
+    void release() noexcept {
+      while (block* b = pop()) ::operator delete(b, Size);
+    }
+  };
+
   // Trivially destructible, so it stays usable until the thread is gone: a static term destroyed
   // after the thread's destructors ran still frees through here (to the global allocator).
   struct free_list {
-    block* head;
-    unsigned count;
+    magazine loaded;
+    magazine spare;
     bool closed;
   };
   static free_list& local() noexcept {
-    static thread_local free_list list{nullptr, 0, false};
+    static thread_local free_list list{{}, {}, false};
     return list;
   }
+
+  // Full magazines shared by all threads. A spin lock (held for a few stores) keeps it trivially
+  // destructible too: static terms may be freed, and threads may end, after static destructors.
+  class depot {
+   public:
+    static void put(magazine& m) noexcept {
+      state& d = get();
+      d.lock();
+      const bool kept = d.count < depot_capacity;
+      if (kept) d.full[d.count++] = m.head;
+      d.unlock();
+      if (kept) {
+        m = magazine{};
+      } else {
+        m.release();
+      }
+    }
+    static magazine take() noexcept {
+      state& d = get();
+      if (d.count_hint.load(std::memory_order_relaxed) == 0) return magazine{};
+      d.lock();
+      block* head = d.count > 0 ? d.full[--d.count] : nullptr;
+      d.unlock();
+      return head == nullptr ? magazine{} : magazine{head, magazine_size};
+    }
+
+   private:
+    struct state {
+      std::atomic<bool> busy;
+      std::atomic<unsigned> count_hint;  // `count` as last published: lets take() skip the lock
+      unsigned count;
+      block* full[depot_capacity];
+
+      void lock() noexcept {
+        while (busy.exchange(true, std::memory_order_acquire)) {
+          while (busy.load(std::memory_order_relaxed)) {
+#if defined(__x86_64__) || defined(__i386__)
+            __builtin_ia32_pause();
+#endif
+          }
+        }
+      }
+      void unlock() noexcept {
+        count_hint.store(count, std::memory_order_relaxed);
+        busy.store(false, std::memory_order_release);
+      }
+    };
+    static state& get() noexcept {
+      static state s{{false}, {0}, 0, {}};
+      return s;
+    }
+  };
+
   // Gives the cached blocks back when the thread ends, and closes the cache for what is freed
   // later.
   struct drainer {
     ~drainer() {
       free_list& l = local();
       l.closed = true;
-      while (l.head != nullptr) {
-        block* next = l.head->next;
-        ::operator delete(l.head, Size);
-        l.head = next;
-      }
-      l.count = 0;
+      l.loaded.release();
+      l.spare.release();
     }
   };
   static void drain_at_exit() noexcept {

@@ -106,6 +106,7 @@ inline constexpr atom badarith = atom::from_index(36);
 inline constexpr atom function_clause = atom::from_index(37);
 inline constexpr atom nocatch = atom::from_index(38);
 inline constexpr atom throw_ = atom::from_index(39);
+inline constexpr atom system = atom::from_index(40);  // the tag of sys's system messages
 }  // namespace atoms
 
 namespace detail {
@@ -148,7 +149,8 @@ inline constexpr std::string_view predefined_atom_names[] = {"",
                                                              "badarith",
                                                              "function_clause",
                                                              "nocatch",
-                                                             "throw"};
+                                                             "throw",
+                                                             "system"};
 }  // namespace detail
 
 inline namespace literals {

@@ -131,7 +131,7 @@ void stop(const server_ref& server, term reason, timeout t) {
   if (!target) otp::exit(atoms::noproc);
   const ref watch = monitor(*target);
   const term tag(watch);
-  otp::send(*target, tuple(atom("system"), tuple(self(), tag), tuple(atom("terminate"), reason)));
+  otp::send(*target, tuple(atoms::system, tuple(self(), tag), tuple(atom("terminate"), reason)));
   std::optional<term> down =
       receive([&](const term& m) { return m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && m[1] == tag; }, t);
   if (!down) {

@@ -16,7 +16,7 @@ term system_call(const server_ref& server, const char* function, term request, t
   spec.module = atom("sys");
   spec.function = atom(function);
   spec.args = list(server.to_term(), timeout_term(t));
-  spec.label = atom("system");
+  spec.label = atoms::system;
   return gen::call(server, std::move(request), t, spec);
 }
 
@@ -35,7 +35,7 @@ term debug(const server_ref& server, const char* function, term option, timeout 
 }  // namespace
 
 bool is_system_message(const term& message) {
-  return message.is_tuple(3) && message[0].is_atom(atom("system"));
+  return message.is_tuple(3) && message[0].is_atom(atoms::system);
 }
 
 term get_state(const server_ref& server, timeout t) {
