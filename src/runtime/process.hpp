@@ -29,6 +29,7 @@ namespace otp::detail {
 
 struct fiber;
 struct node_state;
+struct receive_timer;
 
 enum class run_state : uint8_t { waiting, runnable, running };
 
@@ -45,6 +46,11 @@ struct process_relations {
   small_map<ref, monitor_target> monitors;  // monitors this process holds
   small_map<ref, pid> monitored_by;         // monitors held on this process
   small_map<ref, monitor_alias> aliases;    // active aliases and how each ends
+
+  // Created and dropped on every gen_server call (the caller's monitor and alias, the server's
+  // monitored_by): from the small-block caches rather than malloc.
+  static void* operator new(std::size_t size) { return small_allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { small_deallocate(p, size); }
 
   bool empty() const noexcept {
     return links.empty() && monitors.empty() && monitored_by.empty() && aliases.empty();
@@ -97,8 +103,8 @@ struct process {
   bool in_callback = false;  // a reactor inside one of its callbacks (it owns the fiber then)
   int32_t reductions = 0;
   node_state* node;
-  uint64_t receive_seq = 0;    // identifies the current receive's timer
-  int64_t timer_deadline = 0;  // the armed receive timer's deadline (timer_service ticks), 0 if none
+  uint64_t receive_seq = 0;        // identifies the current receive's timer
+  receive_timer* timer = nullptr;  // the armed receive timer (timer_wheel.hpp), if any
   message_queue mq;
   std::unique_ptr<reactor> reactor_body;
 

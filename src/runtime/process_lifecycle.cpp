@@ -54,7 +54,7 @@ reactor_outcome run_reactor(process& p, std::optional<term>& death) {
       continue;
     }
     const timeout wait = r.receive_timeout();
-    if (!wait.is_infinite() && p.timer_deadline == 0) {
+    if (!wait.is_infinite() && p.timer == nullptr) {
       if (wait.milliseconds() == 0) {
         p.timed_out = true;
         continue;

@@ -5,6 +5,7 @@
 #include "runtime/node_state.hpp"
 #include "runtime/process.hpp"
 #include "runtime/process_info_reply.hpp"
+#include "runtime/receive_timer.hpp"
 
 namespace otp::detail {
 
@@ -105,8 +106,8 @@ std::optional<term> handle_signal(process& p, signal* s) {
       return std::nullopt;
     }
     case signal_kind::receive_timeout:
-      if (p.timer_deadline != 0 && s->a.is_small() && uint64_t(s->a.small_value()) == p.receive_seq) {
-        p.timer_deadline = 0;
+      if (p.timer != nullptr && s->a.is_small() && uint64_t(s->a.small_value()) == p.receive_seq) {
+        drop_receive_timer(p);
         p.timed_out = true;
       }
       break;

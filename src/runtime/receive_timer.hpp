@@ -1,7 +1,10 @@
 #pragma once
-// The timer behind `receive ... after T` and a reactor's inactivity timeout. Each arming gets a
-// new sequence number, so a timeout signal that was already in flight when the timer was
-// disarmed is recognised as stale and ignored.
+// The timer behind `receive ... after T` and a reactor's inactivity timeout, kept in the wheel of
+// the scheduler it was armed on (timer_wheel.hpp). Each arming gets a new sequence number, so a
+// timeout signal that was already in flight when the timer was disarmed is recognised as stale
+// and ignored.
+
+#include <chrono>
 
 #include <otp/runtime/timeout.hpp>
 
@@ -10,19 +13,35 @@
 
 namespace otp::detail {
 
+/// Arms the running process's receive timer on the scheduler running it.
 inline void arm_receive_timer(process& p, timeout after) {
   ++p.receive_seq;
   p.timed_out = false;
-  p.timer_deadline = p.node->timers.arm_receive(after.milliseconds(), p.self_pid(), p.number, p.receive_seq);
+  scheduler& here = *current_scheduler();
+  // Far enough that no run reaches it, and far from overflowing the clock's ticks.
+  constexpr int64_t longest_ms = int64_t(1) << 40;
+  const int64_t ms = std::min(after.milliseconds(), longest_ms);
+  auto* t = new receive_timer;
+  t->deadline = std::chrono::steady_clock::now().time_since_epoch().count() + ms * 1'000'000;
+  t->number = p.number;
+  t->seq = p.receive_seq;
+  t->wheel = here.index();
+  here.timers().arm(t);
+  p.timer = t;
+}
+
+/// Takes the timer out of its wheel (unless it fired) and frees it.
+inline void drop_receive_timer(process& p) noexcept {
+  receive_timer* t = p.timer;
+  if (t == nullptr) return;
+  p.timer = nullptr;
+  p.node->schedulers[t->wheel]->timers().disarm(t);
+  delete t;
 }
 
 inline void disarm_receive_timer(process& p) noexcept {
-  if (p.timer_deadline != 0) {
-    try {
-      p.node->timers.disarm_receive(p.timer_deadline, p.number, p.receive_seq);
-    } catch (...) {
-    }
-    p.timer_deadline = 0;
+  if (p.timer != nullptr) {
+    drop_receive_timer(p);
     ++p.receive_seq;
   }
   p.timed_out = false;

@@ -22,6 +22,9 @@ constexpr std::size_t reclaim_batch = 64;
 // A scheduler takes another's woken-next process only in its last round before it parks (and so
 // again after each park_limit): see next_process.
 constexpr int steal_next_after = spin_rounds - 1;
+// A scheduler with receive timers armed looks for due ones every this many switches (and before
+// it parks): a clock read per switch would cost more than the switch.
+constexpr uint32_t timer_check_every = 32;
 // Longest a parked scheduler sleeps before it looks for work to steal again.
 constexpr auto park_limit = std::chrono::milliseconds(10);
 
@@ -272,8 +275,19 @@ process* scheduler::take_next() noexcept {
   return next_.exchange(nullptr, std::memory_order_acquire);
 }
 
-process* scheduler::pick_local() noexcept {
+void scheduler::fire_timers() {
+  const int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+  timers_.expire(now, fired_);
+  for (const timer_wheel::fired& f : fired_) {
+    const pid to = node_.make_pid(f.number);
+    deliver_signal(node_, to, new signal(signal_kind::receive_timeout, to, term(int64_t(f.seq))));
+  }
+  fired_.clear();
+}
+
+process* scheduler::pick_local() {
   quiesce();  // every switch passes through here, never inside a lock-free lookup
+  if (!timers_.empty() && ++switches_ % timer_check_every == 0) fire_timers();
   // The woken-next process was woken after everything already queued: it runs after them, as
   // in Erlang, where a woken process goes to the back of the run queue. Otherwise two processes
   // that keep waking each other (a server and one of its clients) would run ahead of the rest.
@@ -336,11 +350,18 @@ process* scheduler::next_process() {
     // here, one queued after it finds this scheduler parked and wakes it. The park is bounded:
     // a process woken on a busy scheduler that did not wake anyone (see node_state::schedule)
     // is found by stealing within park_limit even if that scheduler never blocks.
+    if (!timers_.empty()) fire_timers();
     if (!any_work() && !node_.stopping_schedulers.load(std::memory_order_seq_cst)) {
+      // Asleep no longer than until the earliest receive timer armed here.
+      auto wake_at = std::chrono::steady_clock::now() + park_limit;
+      const int64_t deadline = timers_.next_deadline();
+      if (deadline < wake_at.time_since_epoch().count()) {
+        wake_at = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(deadline));
+      }
       go_offline();
       {
         std::unique_lock<std::mutex> lock(park_mutex_);
-        park_cv_.wait_for(lock, park_limit, [&] { return !parked_.load(std::memory_order_seq_cst); });
+        park_cv_.wait_until(lock, wake_at, [&] { return !parked_.load(std::memory_order_seq_cst); });
       }
       go_online();
     }

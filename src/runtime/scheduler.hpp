@@ -22,6 +22,7 @@
 
 #include "runtime/fiber.hpp"
 #include "runtime/run_queue.hpp"
+#include "runtime/timer_wheel.hpp"
 
 namespace otp::detail {
 
@@ -65,6 +66,8 @@ class scheduler {
   /// After every scheduler thread has ended: frees what is still waiting to be freed.
   void free_retired() noexcept;
   node_state& node() noexcept { return node_; }
+  /// The receive timers of the processes that armed them here.
+  timer_wheel& timers() noexcept { return timers_; }
 
   // ---- only on this scheduler's thread ------------------------------------------------------------
   process* current = nullptr;  // the process running now
@@ -88,9 +91,11 @@ class scheduler {
   void go_offline() noexcept;
   void go_online() noexcept;
   void reclaim() noexcept;
-  process* pick_local() noexcept;
+  process* pick_local();
   bool any_work() const noexcept;
   void run(process* p, fiber* me);
+  /// Sends the receive_timeout signals of every timer due in this scheduler's wheel.
+  void fire_timers();
   void park_fiber(fiber* f) noexcept;
   fiber* idle_fiber();
 
@@ -121,6 +126,10 @@ class scheduler {
   std::vector<retired> retired_;
   std::size_t unstamped_ = 0;
   unsigned steal_start_ = 0;
+
+  timer_wheel timers_;
+  std::vector<timer_wheel::fired> fired_;
+  uint32_t switches_ = 0;  // counts pick_local calls: the wheel is looked at every few
 };
 
 /// What a fiber does first after being switched to: takes over the state the switch handed it.

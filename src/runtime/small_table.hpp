@@ -14,14 +14,19 @@
 #include <utility>
 #include <vector>
 
+#include "term/small_alloc.hpp"
+
 namespace otp::detail {
 
 template <class Entry, class Key, const Key& (*KeyOf)(const Entry&)>
 class small_table {
  public:
   using value_type = Entry;
-  using iterator = typename std::vector<Entry>::iterator;
-  using const_iterator = typename std::vector<Entry>::const_iterator;
+  // Entry storage from the small-block caches: a table of a few entries is allocated and freed
+  // on every gen_server call (the monitor and its alias).
+  using storage = std::vector<Entry, small_allocator<Entry>>;
+  using iterator = typename storage::iterator;
+  using const_iterator = typename storage::const_iterator;
 
   iterator begin() noexcept { return entries_.begin(); }
   iterator end() noexcept { return entries_.end(); }
@@ -88,7 +93,7 @@ class small_table {
     return npos;
   }
 
-  std::vector<Entry> entries_;
+  storage entries_;
   std::unique_ptr<std::unordered_map<Key, std::size_t>> index_;
 };
 

@@ -31,47 +31,29 @@ void timer_service::insert(const key& k, entry e) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     by_deadline_.emplace(k, std::move(e));
-    if (!(k.id & receive_bit)) deadlines_[k.id] = k.deadline;
-    // Wake the thread only if it would sleep past this deadline: a call's timer is armed and
-    // cancelled on every gen_server call, and a futex wake each time would cost more than the call.
+    deadlines_[k.id] = k.deadline;
+    // Wake the thread only if it would sleep past this deadline.
     sooner = k.deadline < sleeping_until_;
   }
   if (sooner) wake_.notify_one();
 }
 
 void timer_service::arm(uint64_t id, int64_t delay_ms, const pid& dest, signal_kind kind, term a) {
-  insert(key{clock::now() + std::chrono::milliseconds(delay_ms), id & ~receive_bit, 0},
-         entry{dest, kind, std::move(a)});
-}
-
-int64_t timer_service::arm_receive(int64_t delay_ms, const pid& dest, uint64_t number, uint64_t seq) {
-  const clock::time_point deadline = clock::now() + std::chrono::milliseconds(delay_ms);
-  insert(key{deadline, number | receive_bit, seq},
-         entry{dest, signal_kind::receive_timeout, term(int64_t(seq))});
-  const int64_t ticks = deadline.time_since_epoch().count();
-  return ticks == 0 ? 1 : ticks;  // 0 means "not armed" to the caller; a tick's error is harmless
-}
-
-void timer_service::disarm_receive(int64_t deadline, uint64_t number, uint64_t seq) {
-  const key k{clock::time_point(clock::duration(deadline)), number | receive_bit, seq};
-  std::lock_guard<std::mutex> lock(mutex_);
-  by_deadline_.erase(k);
+  insert(key{clock::now() + std::chrono::milliseconds(delay_ms), id}, entry{dest, kind, std::move(a)});
 }
 
 std::optional<int64_t> timer_service::cancel(uint64_t id) {
-  id &= ~receive_bit;
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = deadlines_.find(id);
   if (it == deadlines_.end()) return std::nullopt;
   const auto deadline = it->second;
-  by_deadline_.erase(key{deadline, id, 0});
+  by_deadline_.erase(key{deadline, id});
   deadlines_.erase(it);
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
   return left < 0 ? 0 : left;
 }
 
 std::optional<int64_t> timer_service::remaining(uint64_t id) {
-  id &= ~receive_bit;
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = deadlines_.find(id);
   if (it == deadlines_.end()) return std::nullopt;
@@ -99,7 +81,7 @@ void timer_service::run() {
     const auto now = clock::now();
     while (!by_deadline_.empty() && by_deadline_.begin()->first.deadline <= now) {
       auto it = by_deadline_.begin();
-      if (!(it->first.id & receive_bit)) deadlines_.erase(it->first.id);
+      deadlines_.erase(it->first.id);
       entry& e = it->second;
       due.emplace_back(e.dest, new signal(e.kind, e.dest, std::move(e.a)));
       by_deadline_.erase(it);

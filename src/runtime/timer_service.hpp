@@ -2,13 +2,10 @@
 // The node's timers: one thread sleeping until the earliest deadline.
 //
 // A timer, when it fires, delivers one signal to one pid through the ordinary send path; a timer
-// whose process has died fires into the void. Cancelling is O(log n) under the service's lock.
-//
-// Two kinds share the one ordered map: timers named by an id (erlang:send_after and friends,
-// which can be read and cancelled by id) and receive timers (`receive ... after`, one per
-// blocked process), which every gen_server call arms and disarms. A receive timer is known by
-// its process and receive sequence number, and its owner keeps the deadline, so it needs no
-// id, no id index and no clock read to disarm.
+// whose process has died fires into the void. Timers are named by an id (erlang:send_after and
+// friends can read and cancel them by it); cancelling is O(log n) under the service's lock.
+// Receive timeouts, which every gen_server call arms and disarms, are not kept here but in the
+// wheel of each scheduler (timer_wheel.hpp).
 
 #include <chrono>
 #include <condition_variable>
@@ -42,26 +39,17 @@ class timer_service {
   std::optional<int64_t> cancel(uint64_t id);
   std::optional<int64_t> remaining(uint64_t id);
 
-  /// Arms the receive timer of process `number` for its receive `seq`: after `delay_ms`, `dest`
-  /// gets a receive_timeout signal carrying `seq`. Returns the deadline (never 0) to disarm with.
-  int64_t arm_receive(int64_t delay_ms, const pid& dest, uint64_t number, uint64_t seq);
-  void disarm_receive(int64_t deadline, uint64_t number, uint64_t seq);
-
  private:
   struct entry {
     pid dest;
     signal_kind kind;
     term a;
   };
-  // {deadline, id, 0} for a timer with an id; {deadline, process number | receive_bit, sequence}
-  // for a receive timer.
   struct key {
     clock::time_point deadline;
     uint64_t id;
-    uint64_t seq;
     auto operator<=>(const key&) const = default;
   };
-  static constexpr uint64_t receive_bit = uint64_t(1) << 63;
   void insert(const key& k, entry e);
   void run();
 

@@ -9,6 +9,7 @@
 #include <new>
 
 #include "term/block_cache.hpp"
+#include "term/small_alloc.hpp"
 #include "term/small_stack.hpp"
 
 namespace otp::detail {
@@ -33,16 +34,20 @@ void deallocate_cached(void* p, std::size_t cls, std::index_sequence<I...>) noex
 using classes = std::make_index_sequence<largest_cached / size_class>;
 }  // namespace
 
-void* heap_node::operator new(std::size_t size) {
+void* small_allocate(std::size_t size) {
   if (size > largest_cached) return ::operator new(size);
-  return allocate_cached((size - 1) / size_class, classes{});
+  return allocate_cached(size == 0 ? 0 : (size - 1) / size_class, classes{});
 }
 
-void heap_node::operator delete(void* p, std::size_t size) noexcept {
+void small_deallocate(void* p, std::size_t size) noexcept {
   if (p == nullptr) return;
   if (size > largest_cached) return ::operator delete(p, size);
-  deallocate_cached(p, (size - 1) / size_class, classes{});
+  deallocate_cached(p, size == 0 ? 0 : (size - 1) / size_class, classes{});
 }
+
+void* heap_node::operator new(std::size_t size) { return small_allocate(size); }
+
+void heap_node::operator delete(void* p, std::size_t size) noexcept { small_deallocate(p, size); }
 
 namespace {
 
