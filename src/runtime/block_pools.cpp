@@ -20,7 +20,7 @@ using process_blocks = block_cache<rounded(sizeof(process)), 4096>;
 #pragma GCC diagnostic ignored "-Winvalid-offsetof"
 // The line of its own inbox (offset 0) ends by offset 63; the next block's may start 48 bytes
 // before the end of this one.
-static_assert(offsetof(process, prio) >= 64, "per-message fields share a line with the inbox");
+static_assert(offsetof(process, timed_out) >= 64, "per-message fields share a line with the inbox");
 static_assert(offsetof(process, reactor_body) + sizeof(process::reactor_body) <=
                   rounded(sizeof(process)) - 48,
               "per-message fields share a line with the next block's inbox");

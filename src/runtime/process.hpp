@@ -71,8 +71,9 @@ struct process {
   // with it made each receive miss (false sharing; counting with 2 schedulers ran at a third of
   // its speed). Blocks are only 16-byte aligned (block_pools.cpp), so the line holding `in` may
   // reach back 48 bytes into the previous block and forward to offset 63: the hot fields sit in
-  // [64, 144), and the first 64 and last 48 bytes hold what senders and the scheduler touch and
-  // what the process seldom does (checked by the static_asserts in block_pools.cpp).
+  // [64, 128), and the first 64 and last 48 bytes hold what senders and the scheduler touch and
+  // what the process seldom does (checked by the static_asserts in block_pools.cpp). 176 bytes
+  // in all: an idle process's footprint counts too.
 
   // ---- any thread: [0, 40) ------------------------------------------------------------------------
   inbox in;
@@ -82,7 +83,14 @@ struct process {
   std::atomic<bool> named{false};
 
   // ---- scheduler ------------------------------------------------------------------------------------
-  uint16_t home = 0;            // scheduler it last ran on
+  uint16_t home = 0;                 // scheduler it last ran on
+  priority prio = priority::normal;  // read by whoever queues it
+
+  // The process's own seldom-used flags, in what would otherwise be padding.
+  bool trap_exit = false;
+  bool started = false;
+  bool exiting = false;
+
   process* run_next = nullptr;  // intrusive run-queue link
   fiber* fib = nullptr;         // the fiber it blocked on, while blocked
   // Pid number: slot in the process table plus generation. Read by every sender's lookup
@@ -93,11 +101,7 @@ struct process {
   std::optional<term> deferred_exit;
   signal* pending = nullptr;  // signals left unhandled when a signal ended the process
 
-  // ---- the process itself, on every message: [64, 136) ---------------------------------------------
-  priority prio = priority::normal;
-  bool trap_exit = false;
-  bool started = false;
-  bool exiting = false;
+  // ---- the process itself, on every message: [64, 128) ---------------------------------------------
   bool timed_out = false;    // the armed receive timer fired
   bool in_blocking = false;  // waiting for otp::blocking work: exit signals are deferred
   bool in_callback = false;  // a reactor inside one of its callbacks (it owns the fiber then)
@@ -108,7 +112,7 @@ struct process {
   message_queue mq;
   std::unique_ptr<reactor> reactor_body;
 
-  // ---- the process itself, seldom: [136, 184) -----------------------------------------------------
+  // ---- the process itself, seldom: [128, 176) -----------------------------------------------------
   std::function<void()> body;  // plain processes (run once)
   std::unique_ptr<process_relations> relations;
   std::unique_ptr<process_dictionary> dictionary;

@@ -19,8 +19,8 @@ constexpr int spin_rounds = 200;
 // Ended processes a scheduler collects before it advances the reclamation epoch and frees those
 // every other scheduler is done with.
 constexpr std::size_t reclaim_batch = 64;
-// A scheduler takes another's woken-next process only in its last round before it parks (and so
-// again after each park_limit): see next_process.
+// A scheduler considers taking another's woken-next process only in its last round before it
+// parks, once per park cycle: see next_process and steal.
 constexpr int steal_next_after = spin_rounds - 1;
 // A scheduler with receive timers armed looks for due ones every this many switches (and before
 // it parks): a clock read per switch would cost more than the switch.
@@ -287,7 +287,9 @@ void scheduler::fire_timers() {
 
 process* scheduler::pick_local() {
   quiesce();  // every switch passes through here, never inside a lock-free lookup
-  if (!timers_.empty() && ++switches_ % timer_check_every == 0) fire_timers();
+  const uint32_t switches = switches_.load(std::memory_order_relaxed) + 1;
+  switches_.store(switches, std::memory_order_relaxed);
+  if (!timers_.empty() && switches % timer_check_every == 0) fire_timers();
   // The woken-next process was woken after everything already queued: it runs after them, as
   // in Erlang, where a woken process goes to the back of the run queue. Otherwise two processes
   // that keep waking each other (a server and one of its clients) would run ahead of the rest.
@@ -319,7 +321,16 @@ process* scheduler::steal(bool from_next) {
     const std::size_t offset = 1 + (steal_start_ + i) % (n - 1);
     scheduler& victim = *node_.schedulers[(index_ + offset) % n];
     process* p = victim.queue_.steal();
-    if (p == nullptr && from_next) p = victim.take_next();
+    if (p == nullptr && from_next) {
+      // Its woken-next process only when the victim has not switched since this scheduler last
+      // looked, a whole park cycle ago: its running process is hogging the core. Otherwise it
+      // runs there soon, next to its waker, which is where a process fed by another belongs.
+      const uint32_t switches = victim.switches_.load(std::memory_order_relaxed);
+      if (seen_switches_.size() != n) seen_switches_.assign(n, 0);
+      uint32_t& seen = seen_switches_[victim.index_];
+      if (switches == seen) p = victim.take_next();
+      seen = switches;
+    }
     if (p != nullptr) {
       ++steal_start_;
       return p;
@@ -334,10 +345,10 @@ process* scheduler::next_process() {
     if (process* p = pick_local()) return p;
     // A woken-next process is taken only as a last resort: its waker usually blocks within a
     // microsecond, or yields when its reductions are spent, and then runs it on the same core,
-    // which is far cheaper than moving it. Taking it any sooner split producer/consumer pairs
-    // across cores, where every message costs cross-core cache traffic (counting with 2
-    // schedulers: 7M msgs/s with the steal after half the spin, 11-16M with it here). A waker
-    // that computes without any runtime call loses it at the latest after park_limit.
+    // which is far cheaper than moving it. Taking it sooner split producer/consumer pairs across
+    // cores, where every message costs cross-core cache traffic (counting with 2 schedulers: 7M
+    // msgs/s when it was taken after a few microseconds of spinning). A waker that computes
+    // without any runtime call loses it after a park cycle or two.
     if (process* p = steal(round >= steal_next_after)) return p;
     if (node_.stopping_schedulers.load(std::memory_order_acquire)) return nullptr;
     if (round < spin_rounds) {

@@ -129,7 +129,12 @@ class scheduler {
 
   timer_wheel timers_;
   std::vector<timer_wheel::fired> fired_;
-  uint32_t switches_ = 0;  // counts pick_local calls: the wheel is looked at every few
+  // Counts pick_local calls (switches): the wheel is looked at every few, and a thief tells from
+  // it whether this scheduler's running process has held the core for a long while.
+  std::atomic<uint32_t> switches_{0};
+  // The victims' switch counts this scheduler saw when it last considered taking their woken-next
+  // process (see steal).
+  std::vector<uint32_t> seen_switches_;
 };
 
 /// What a fiber does first after being switched to: takes over the state the switch handed it.
