@@ -10,8 +10,14 @@
 namespace otp {
 namespace {
 
-[[noreturn]] void wrong_type(const char* wanted, const term& t) {
+// The throws are out of line and cold, so that the accessors stay small enough to inline (the
+// message and gen_server paths call them for every message).
+[[noreturn, gnu::noinline, gnu::cold]] void wrong_type(const char* wanted, const term& t) {
   throw bad_term_access(std::string("expected ") + wanted + ", got " + to_string(t));
+}
+
+[[noreturn, gnu::noinline, gnu::cold]] void index_out_of_range(std::size_t index) {
+  throw bad_term_access("tuple index " + std::to_string(index) + " out of range");
 }
 
 }  // namespace
@@ -102,7 +108,7 @@ std::size_t term::tuple_size() const {
 
 const term& term::element(std::size_t index) const {
   const std::size_t n = tuple_size();
-  if (index >= n) throw bad_term_access("tuple index " + std::to_string(index) + " out of range");
+  if (index >= n) index_out_of_range(index);
   return detail::node_as<detail::tuple_node>(*this)->elements()[index];
 }
 
