@@ -87,9 +87,13 @@ struct process {
   priority prio = priority::normal;  // read by whoever queues it
 
   // The process's own seldom-used flags, in what would otherwise be padding.
-  bool trap_exit = false;
-  bool started = false;
-  bool exiting = false;
+  bool trap_exit : 1 = false;
+  bool started : 1 = false;
+  bool exiting : 1 = false;
+  // Messages it had taken in but not yet received, as it last said (at each batch taken from
+  // the inbox and whenever it stops running). Senders read it: a sender to a process that is
+  // falling behind pays reductions for it, as the BEAM's do, so the receiver gets the core.
+  std::atomic<uint16_t> backlog{0};
 
   process* run_next = nullptr;  // intrusive run-queue link
   fiber* fib = nullptr;         // the fiber it blocked on, while blocked

@@ -49,7 +49,9 @@ spawn_result spawn_reactor(std::unique_ptr<reactor> body, const spawn_options& o
 void send(const pid& to, term message) {
   detail::process& p = current_process();
   detail::consume_reduction(p);
-  deliver_signal(*p.node, to, new signal(signal_kind::message, p.self_pid(), std::move(message)));
+  uint16_t backlog = 0;
+  deliver_signal(*p.node, to, new signal(signal_kind::message, p.self_pid(), std::move(message)), &backlog);
+  if (backlog != 0) detail::charge_for_backlog(p, backlog);
 }
 
 void send(atom registered_name, term message) {
@@ -108,7 +110,9 @@ void unlink(const pid& target) {
 
 bool trap_exit(bool value) {
   detail::process& p = current_process();
-  return std::exchange(p.trap_exit, value);
+  const bool old = p.trap_exit;
+  p.trap_exit = value;
+  return old;
 }
 
 bool trapping_exits() { return current_process().trap_exit; }

@@ -70,12 +70,26 @@ reactor_outcome run_reactor(process& p, std::optional<term>& death) {
 
 pid process::self_pid() const noexcept { return node->make_pid(number); }
 
-void wait_for_signal(process& p) { current_scheduler()->switch_out(&p, switch_action::suspend); }
+void wait_for_signal(process& p) {
+  publish_backlog(p);
+  current_scheduler()->switch_out(&p, switch_action::suspend);
+}
+
+namespace {
+void yield_turn(process& p) {
+  p.reductions = 0;
+  publish_backlog(p);
+  current_scheduler()->switch_out(&p, switch_action::yield);
+}
+}  // namespace
 
 void consume_reduction(process& p) {
-  if (++p.reductions < reduction_budget) return;
-  p.reductions = 0;
-  current_scheduler()->switch_out(&p, switch_action::yield);
+  if (++p.reductions >= reduction_budget) yield_turn(p);
+}
+
+void charge_for_backlog(process& sender, uint16_t receiver_backlog) {
+  sender.reductions += int32_t(receiver_backlog);
+  if (sender.reductions >= reduction_budget) yield_turn(sender);
 }
 
 ref new_ref(node_state& node) noexcept {

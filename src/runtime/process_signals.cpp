@@ -146,6 +146,7 @@ std::optional<term> handle_signal(process& p, signal* s) {
 
 std::optional<term> take_signals(process& p) {
   signal* s = p.in.take_all();
+  if (s == nullptr) return std::nullopt;
   while (s != nullptr) {
     signal* next = s->next;
     if (std::optional<term> death = handle_signal(p, s)) {
@@ -155,6 +156,7 @@ std::optional<term> take_signals(process& p) {
     }
     s = next;
   }
+  publish_backlog(p);
   return std::nullopt;
 }
 

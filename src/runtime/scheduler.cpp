@@ -197,7 +197,15 @@ fiber* scheduler::idle_fiber() {
   return fiber_create(node_.options.stack_size, loop_entry);
 }
 
-void scheduler::enqueue(process* p) noexcept { queue_.push(p); }
+void scheduler::enqueue(process* p) noexcept {
+  // On this scheduler's own thread, the woken-next process was made runnable before `p` comes to
+  // the queue: it goes first. Otherwise processes that keep yielding (senders flooding it) would
+  // run ahead of it turn after turn, since the slot runs only once the queue is empty.
+  if (next_.load(std::memory_order_relaxed) != nullptr && current_scheduler() == this) {
+    if (process* earlier = next_.exchange(nullptr, std::memory_order_acq_rel)) queue_.push(earlier);
+  }
+  queue_.push(p);
+}
 
 // ---- reclamation --------------------------------------------------------------------------------
 // Senders on scheduler threads find processes in the table without its slot lock

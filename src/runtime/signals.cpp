@@ -52,12 +52,13 @@ bool forward_remote(remote_route& route, const pid& to, const signal& s) {
 
 }  // namespace
 
-bool push_local(node_state& node, const pid& to, signal* s) noexcept {
+bool push_local(node_state& node, const pid& to, signal* s, uint16_t* backlog) noexcept {
   process* wake = nullptr;
   bool pushed = false;
   auto push = [&](process* p) {
     const inbox::push_result r = p->in.push(s);
     pushed = r != inbox::push_result::closed;
+    if (backlog != nullptr) *backlog = p->backlog.load(std::memory_order_relaxed);
     if (r == inbox::push_result::woke) {
       p->state.store(run_state::runnable, std::memory_order_relaxed);
       wake = p;
@@ -75,9 +76,9 @@ bool push_local(node_state& node, const pid& to, signal* s) noexcept {
   return pushed;
 }
 
-void deliver_signal(node_state& node, const pid& to, signal* s) noexcept {
+void deliver_signal(node_state& node, const pid& to, signal* s, uint16_t* backlog) noexcept {
   if (node.is_local(to)) {
-    if (!push_local(node, to, s)) answer_missing_target(node, to, s, term(atoms::noproc));
+    if (!push_local(node, to, s, backlog)) answer_missing_target(node, to, s, term(atoms::noproc));
     return;
   }
   bool sent = false;
