@@ -93,7 +93,12 @@ void charge_for_backlog(process& sender, uint16_t receiver_backlog) {
 }
 
 ref new_ref(node_state& node) noexcept {
-  const uint64_t v = node.next_ref.fetch_add(1, std::memory_order_relaxed);
+  // Each scheduler numbers the references its processes make (its index in the top bits): no
+  // shared counter bouncing between cores on every call. Other threads share the node's.
+  scheduler* here = current_scheduler();
+  const uint64_t v = here != nullptr && &here->node() == &node
+                         ? here->next_ref_id()
+                         : node.next_ref.fetch_add(1, std::memory_order_relaxed);
   ref r;
   r.node = node.name;
   r.creation = node.creation;

@@ -66,6 +66,8 @@ class scheduler {
   /// After every scheduler thread has ended: frees what is still waiting to be freed.
   void free_retired() noexcept;
   node_state& node() noexcept { return node_; }
+  /// A reference number no other scheduler or thread of the node makes (this thread only).
+  uint64_t next_ref_id() noexcept { return (uint64_t(index_) + 1) << 48 | ++refs_made_; }
   /// The receive timers of the processes that armed them here.
   timer_wheel& timers() noexcept { return timers_; }
 
@@ -127,6 +129,7 @@ class scheduler {
   std::size_t unstamped_ = 0;
   unsigned steal_start_ = 0;
 
+  uint64_t refs_made_ = 0;
   timer_wheel timers_;
   std::vector<timer_wheel::fired> fired_;
   // Counts pick_local calls (switches): the wheel is looked at every few, and a thief tells from

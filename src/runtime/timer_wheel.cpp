@@ -5,7 +5,7 @@
 namespace otp::detail {
 
 void timer_wheel::arm(receive_timer* t) noexcept {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<spin_lock> lock(mutex_);
   receive_timer*& head = slot_[slot_of(t->deadline)];
   t->prev = nullptr;
   t->next = head;
@@ -28,12 +28,12 @@ void timer_wheel::unlink(receive_timer* t) noexcept {
 }
 
 void timer_wheel::disarm(receive_timer* t) noexcept {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<spin_lock> lock(mutex_);
   if (t->linked) unlink(t);
 }
 
 void timer_wheel::expire(int64_t now, std::vector<fired>& due) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<spin_lock> lock(mutex_);
   const int64_t now_tick = now / tick;
   if (cursor_ < 0) cursor_ = now_tick;
   // The slots of every tick since the last pass (all of them after a long pause); the current
@@ -54,7 +54,7 @@ void timer_wheel::expire(int64_t now, std::vector<fired>& due) {
 
 int64_t timer_wheel::next_deadline() noexcept {
   if (empty()) return none;
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<spin_lock> lock(mutex_);
   if (cursor_ < 0) return 0;  // never expired yet: look now
   // Slots in tick order from the cursor: the first one holding a timer of its own tick (not of a
   // later turn of the wheel) holds the earliest deadline, unless one of a later turn seen on the
