@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -122,7 +123,32 @@ atom_table& table() {
 
 }  // namespace
 
-atom::atom(std::string_view name) : atom(table().intern(name)) {}
+namespace {
+
+/// The table's intern, behind a small per-thread cache keyed by the text's address and length:
+/// code names the same literal over and over (proc_lib's '$ancestors' and ack on every start),
+/// and the table's lock and hash cost more than the call around them, and contend across cores.
+/// A hit is checked against the text itself, since an address may hold another text later.
+atom cached_intern(std::string_view name) {
+  struct entry {
+    const char* text;
+    std::size_t size;
+    uint32_t index;
+  };
+  constexpr std::size_t slots = 64;
+  static thread_local entry cache[slots];
+  entry& e = cache[((reinterpret_cast<uintptr_t>(name.data()) >> 3) ^ name.size()) % slots];
+  if (e.text != nullptr && e.text == name.data() && e.size == name.size() && table().name(e.index) == name) {
+    return atom::from_index(e.index);
+  }
+  const atom a = table().intern(name);
+  e = entry{name.data(), name.size(), a.index()};
+  return a;
+}
+
+}  // namespace
+
+atom::atom(std::string_view name) : atom(cached_intern(name)) {}
 
 std::optional<atom> atom::existing(std::string_view name) noexcept { return table().find(name); }
 
