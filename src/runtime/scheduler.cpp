@@ -19,9 +19,9 @@ constexpr int spin_rounds = 200;
 // Ended processes a scheduler collects before it advances the reclamation epoch and frees those
 // every other scheduler is done with.
 constexpr std::size_t reclaim_batch = 64;
-// A scheduler considers taking another's woken-next process only in its last round before it
-// parks, once per park cycle: see next_process and steal.
-constexpr int steal_next_after = spin_rounds - 1;
+// In its last round before it parks (once per park cycle), a scheduler also takes a lone queued
+// process or a woken-next one from another: see steal.
+constexpr int last_spin_round = spin_rounds - 1;
 // A scheduler with receive timers armed looks for due ones every this many switches (and before
 // it parks): a clock read per switch would cost more than the switch.
 constexpr uint32_t timer_check_every = 32;
@@ -322,14 +322,18 @@ bool scheduler::any_work() const noexcept {
   return false;
 }
 
-process* scheduler::steal(bool from_next) {
+process* scheduler::steal(bool last_round) {
   const std::size_t n = node_.schedulers.size();
   // Every other scheduler once, starting one further on after each successful steal.
   for (std::size_t i = 0; i + 1 < n; ++i) {
     const std::size_t offset = 1 + (steal_start_ + i) % (n - 1);
     scheduler& victim = *node_.schedulers[(index_ + offset) % n];
-    process* p = victim.queue_.steal();
-    if (p == nullptr && from_next) {
+    // A lone queued process is left to its scheduler until this one is about to park: it is
+    // mostly one just spawned or woken there, which its scheduler runs within a switch or two,
+    // next to the data it was made from (a gen_server start: the child's init and the ack).
+    // Moving it made every start cross cores. More than one queued is work to share.
+    process* p = last_round || victim.queue_.size() >= 2 ? victim.queue_.steal() : nullptr;
+    if (p == nullptr && last_round) {
       // Its woken-next process only when the victim has not switched since this scheduler last
       // looked, a whole park cycle ago: its running process is hogging the core. Otherwise it
       // runs there soon, next to its waker, which is where a process fed by another belongs.
@@ -357,7 +361,7 @@ process* scheduler::next_process() {
     // cores, where every message costs cross-core cache traffic (counting with 2 schedulers: 7M
     // msgs/s when it was taken after a few microseconds of spinning). A waker that computes
     // without any runtime call loses it after a park cycle or two.
-    if (process* p = steal(round >= steal_next_after)) return p;
+    if (process* p = steal(round >= last_spin_round)) return p;
     if (node_.stopping_schedulers.load(std::memory_order_acquire)) return nullptr;
     if (round < spin_rounds) {
       cpu_relax();

@@ -86,7 +86,7 @@ class scheduler {
   friend void after_switch(transfer_t t, fiber* me) noexcept;
   void thread_main();
   process* next_process();
-  process* steal(bool from_next);
+  process* steal(bool last_round);
   process* take_next() noexcept;
   /// Marks a quiescent point: this thread holds no pointer from a lock-free lookup now.
   void quiesce() noexcept;
