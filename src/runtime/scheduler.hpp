@@ -112,9 +112,11 @@ class scheduler {
   std::vector<fiber*> idle_fibers_;
   process* handoff_ = nullptr;  // taken off the queue by switch_out for the loop to run next
   // The process woken last by this scheduler's running process: it runs after the queue (it was
-  // woken after all of it) but without the queue's lock, which is what a pair of processes
-  // passing messages back and forth mostly needs. Only this thread stores into it; another
-  // scheduler may steal it (an exchange), so a woken process never waits behind a busy waker.
+  // woken after all of it; enqueue puts it ahead of anything queued later) but without the
+  // queue's lock, which is what a pair of processes passing messages back and forth mostly
+  // needs. Only this thread stores into it; another scheduler may take it (an exchange) when
+  // this one has not switched for a park cycle, so a woken process never waits long behind a
+  // waker that hogs the core.
   std::atomic<process*> next_{nullptr};
 
   // Reclamation. quiescent_: the epoch this thread saw at its last quiescent point; `offline`
