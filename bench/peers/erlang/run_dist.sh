@@ -14,11 +14,17 @@ tag=$$_$RANDOM
 peer=abench_peer_$tag
 cookie=abench_$tag
 
+# erl -sname starts epmd when none runs; one started for this run is stopped with the peer
+# (epmd refuses -kill while other nodes are still registered, so a user's nodes are safe).
+epmd_was_running=1
+if ! epmd -names >/dev/null 2>&1; then epmd_was_running=0; fi
+
 "$ERL" +S "$s:$s" -sname "$peer" -setcookie "$cookie" -noshell -pa "$ebin" -s abench dist_peer &
 peer_pid=$!
 stop_peer() {
   if kill -0 "$peer_pid" 2>/dev/null; then kill "$peer_pid" 2>/dev/null || true; fi
   wait "$peer_pid" 2>/dev/null || true
+  if ((epmd_was_running == 0)); then epmd -kill >/dev/null 2>&1 || true; fi
 }
 trap stop_peer EXIT
 
