@@ -6,6 +6,7 @@
 
 #include "runtime/node_state.hpp"
 #include "runtime/process.hpp"
+#include "term/spin_lock.hpp"
 
 namespace otp::detail {
 namespace {
@@ -33,12 +34,6 @@ void loop_entry(transfer_t t) {
   fiber* me = static_cast<switch_action*>(t.data)->to;
   after_switch(t, me);
   scheduler::loop(me);
-}
-
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
 }
 
 }  // namespace

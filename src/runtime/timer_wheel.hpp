@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "term/small_alloc.hpp"
+#include "term/spin_lock.hpp"
 
 namespace otp::detail {
 
@@ -67,25 +68,7 @@ class timer_wheel {
   static std::size_t slot_of(int64_t t) noexcept { return std::size_t(uint64_t(t / tick) % slots); }
   void unlink(receive_timer* t) noexcept;
 
-  // Held for a few pointer moves, nearly always by the owning scheduler alone: a spin lock costs
-  // one read-modify-write a lock, a mutex two.
-  class spin_lock {
-   public:
-    void lock() noexcept {
-      while (held_.exchange(true, std::memory_order_acquire)) {
-        while (held_.load(std::memory_order_relaxed)) {
-#if defined(__x86_64__) || defined(__i386__)
-          __builtin_ia32_pause();
-#endif
-        }
-      }
-    }
-    void unlock() noexcept { held_.store(false, std::memory_order_release); }
-
-   private:
-    std::atomic<bool> held_{false};
-  };
-
+  // Held for a few pointer moves, nearly always by the owning scheduler alone.
   spin_lock mutex_;
   receive_timer* slot_[slots] = {};
   int64_t cursor_ = -1;  // the tick expire() last reached; slots before it hold no due timer

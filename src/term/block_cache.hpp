@@ -17,6 +17,8 @@
 #include <new>
 #include <utility>
 
+#include "term/spin_lock.hpp"
+
 namespace otp::detail {
 
 template <std::size_t Size, unsigned Limit = 512>
@@ -140,27 +142,19 @@ class block_cache {
 
    private:
     struct state {
-      std::atomic<bool> busy;
+      spin_lock guard;
       std::atomic<unsigned> count_hint;  // `count` as last published: lets take() skip the lock
       unsigned count;
       block* full[depot_capacity];
 
-      void lock() noexcept {
-        while (busy.exchange(true, std::memory_order_acquire)) {
-          while (busy.load(std::memory_order_relaxed)) {
-#if defined(__x86_64__) || defined(__i386__)
-            __builtin_ia32_pause();
-#endif
-          }
-        }
-      }
+      void lock() noexcept { guard.lock(); }
       void unlock() noexcept {
         count_hint.store(count, std::memory_order_relaxed);
-        busy.store(false, std::memory_order_release);
+        guard.unlock();
       }
     };
     static state& get() noexcept {
-      static state s{{false}, {0}, 0, {}};
+      static state s{};
       return s;
     }
   };
