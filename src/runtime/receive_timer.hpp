@@ -4,6 +4,7 @@
 // timeout signal that was already in flight when the timer was disarmed is recognised as stale
 // and ignored.
 
+#include <algorithm>
 #include <chrono>
 
 #include <otp/runtime/timeout.hpp>

@@ -89,6 +89,7 @@ void scheduler::join() {
 
 void scheduler::thread_main() {
   tls_scheduler = this;
+  seen_switches_.assign(node_.schedulers.size(), 0);  // every scheduler exists before any starts
   go_online();
   fiber_init_thread(native_);
   fiber* first = fiber_create(node_.options.stack_size, loop_entry);
@@ -333,7 +334,6 @@ process* scheduler::steal(bool last_round) {
       // looked, a whole park cycle ago: its running process is hogging the core. Otherwise it
       // runs there soon, next to its waker, which is where a process fed by another belongs.
       const uint32_t switches = victim.switches_.load(std::memory_order_relaxed);
-      if (seen_switches_.size() != n) seen_switches_.assign(n, 0);
       uint32_t& seen = seen_switches_[victim.index_];
       if (switches == seen) p = victim.take_next();
       seen = switches;

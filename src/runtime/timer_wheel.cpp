@@ -5,7 +5,7 @@
 namespace otp::detail {
 
 void timer_wheel::arm(receive_timer* t) noexcept {
-  std::lock_guard<spin_lock> lock(mutex_);
+  std::lock_guard<spin_lock> hold(lock_);
   receive_timer*& head = slot_[slot_of(t->deadline)];
   t->prev = nullptr;
   t->next = head;
@@ -28,19 +28,19 @@ void timer_wheel::unlink(receive_timer* t) noexcept {
 }
 
 void timer_wheel::disarm(receive_timer* t) noexcept {
-  std::lock_guard<spin_lock> lock(mutex_);
+  std::lock_guard<spin_lock> hold(lock_);
   if (t->linked) unlink(t);
 }
 
 void timer_wheel::expire(int64_t now, std::vector<fired>& due) {
-  std::lock_guard<spin_lock> lock(mutex_);
+  std::lock_guard<spin_lock> hold(lock_);
   const int64_t now_tick = now / tick;
   if (cursor_ < 0) cursor_ = now_tick;
   // The slots of every tick since the last pass (all of them after a long pause); the current
   // tick's slot is looked at again next time, since some of its timers are not due yet.
   const int64_t first = std::max(cursor_, now_tick - int64_t(slots) + 1);
   for (int64_t k = first; k <= now_tick; ++k) {
-    for (receive_timer* t = slot_[std::size_t(uint64_t(k) % slots)]; t != nullptr;) {
+    for (receive_timer* t = slot_[slot_at(k)]; t != nullptr;) {
       receive_timer* next = t->next;
       if (t->deadline <= now) {
         unlink(t);
@@ -54,7 +54,7 @@ void timer_wheel::expire(int64_t now, std::vector<fired>& due) {
 
 int64_t timer_wheel::next_deadline() noexcept {
   if (empty()) return none;
-  std::lock_guard<spin_lock> lock(mutex_);
+  std::lock_guard<spin_lock> hold(lock_);
   if (cursor_ < 0) return 0;  // never expired yet: look now
   // Slots in tick order from the cursor: the first one holding a timer of its own tick (not of a
   // later turn of the wheel) holds the earliest deadline, unless one of a later turn seen on the
@@ -63,7 +63,7 @@ int64_t timer_wheel::next_deadline() noexcept {
   std::size_t walked = 0;
   for (int64_t k = cursor_; k < cursor_ + int64_t(slots); ++k) {
     int64_t this_turn = none;
-    for (receive_timer* t = slot_[std::size_t(uint64_t(k) % slots)]; t != nullptr; t = t->next) {
+    for (receive_timer* t = slot_[slot_at(k)]; t != nullptr; t = t->next) {
       if (t->deadline / tick <= k) this_turn = std::min(this_turn, t->deadline);
       earliest = std::min(earliest, t->deadline);
       if (++walked > walk_limit) return k * tick;

@@ -65,11 +65,13 @@ class timer_wheel {
   // late): a parking scheduler should not walk a million idle servers' timeouts.
   static constexpr std::size_t walk_limit = 4096;
 
-  static std::size_t slot_of(int64_t t) noexcept { return std::size_t(uint64_t(t / tick) % slots); }
+  /// The slot of the tick numbered `k` (time / tick), and of a deadline.
+  static std::size_t slot_at(int64_t k) noexcept { return std::size_t(uint64_t(k) % slots); }
+  static std::size_t slot_of(int64_t deadline) noexcept { return slot_at(deadline / tick); }
   void unlink(receive_timer* t) noexcept;
 
   // Held for a few pointer moves, nearly always by the owning scheduler alone.
-  spin_lock mutex_;
+  spin_lock lock_;
   receive_timer* slot_[slots] = {};
   int64_t cursor_ = -1;  // the tick expire() last reached; slots before it hold no due timer
   std::atomic<std::size_t> count_{0};

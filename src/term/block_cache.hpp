@@ -121,10 +121,14 @@ class block_cache {
    public:
     static void put(magazine& m) noexcept {
       state& d = get();
-      d.lock();
-      const bool kept = d.count < depot_capacity;
-      if (kept) d.full[d.count++] = m.head;
-      d.unlock();
+      d.guard.lock();
+      const unsigned n = d.count.load(std::memory_order_relaxed);
+      const bool kept = n < depot_capacity;
+      if (kept) {
+        d.full[n] = m.head;
+        d.count.store(n + 1, std::memory_order_relaxed);
+      }
+      d.guard.unlock();
       if (kept) {
         m = magazine{};
       } else {
@@ -133,25 +137,23 @@ class block_cache {
     }
     static magazine take() noexcept {
       state& d = get();
-      if (d.count_hint.load(std::memory_order_relaxed) == 0) return magazine{};
-      d.lock();
-      block* head = d.count > 0 ? d.full[--d.count] : nullptr;
-      d.unlock();
+      if (d.count.load(std::memory_order_relaxed) == 0) return magazine{};  // skips the lock
+      d.guard.lock();
+      block* head = nullptr;
+      if (const unsigned n = d.count.load(std::memory_order_relaxed); n > 0) {
+        head = d.full[n - 1];
+        d.count.store(n - 1, std::memory_order_relaxed);
+      }
+      d.guard.unlock();
       return head == nullptr ? magazine{} : magazine{head, magazine_size};
     }
 
    private:
     struct state {
       spin_lock guard;
-      std::atomic<unsigned> count_hint;  // `count` as last published: lets take() skip the lock
-      unsigned count;
+      // Changed under `guard` only; atomic so that take() may look at it without the lock.
+      std::atomic<unsigned> count;
       block* full[depot_capacity];
-
-      void lock() noexcept { guard.lock(); }
-      void unlock() noexcept {
-        count_hint.store(count, std::memory_order_relaxed);
-        guard.unlock();
-      }
     };
     static state& get() noexcept {
       static state s{};
