@@ -81,15 +81,16 @@ struct node_state {
 /// Delivers `s` to `to` (taking ownership). A local target that does not exist, or a remote one
 /// that cannot be reached, gets Erlang's answer: a link gets an exit signal `noproc` (or
 /// `noconnection`), a monitor gets a DOWN; anything else is dropped.
-/// `backlog`, when given, receives the target's published backlog (process::backlog), for the
-/// sender's reductions.
-void deliver_signal(node_state& node, const pid& to, signal* s, uint16_t* backlog = nullptr) noexcept;
+void deliver_signal(node_state& node, const pid& to, signal* s) noexcept;
+/// send/2 from the running process `sender`: delivers `message` to `to` and returns the
+/// receiver's published backlog (process::backlog), which the sender pays reductions for.
+uint16_t send_message(process& sender, const pid& to, term message) noexcept;
 /// Erlang's answer for a signal whose target does not exist (or whose node cannot be reached),
 /// with `reason`: a link request gets an exit signal back, a monitor request a DOWN, a
 /// process_info request `undefined`; anything else is dropped. Takes ownership of `s`.
 void answer_missing_target(node_state& node, const pid& target, signal* s, const term& reason) noexcept;
 /// Pushes `s` into a live local process; false (ownership kept) if there is none.
-bool push_local(node_state& node, const pid& to, signal* s, uint16_t* backlog = nullptr) noexcept;
+bool push_local(node_state& node, const pid& to, signal* s) noexcept;
 
 // ---- inside a process (process_ops.cpp) ------------------------------------------------------------
 /// The running process, or nullptr. Inline: every send and receive starts here.

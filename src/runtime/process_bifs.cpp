@@ -49,8 +49,7 @@ spawn_result spawn_reactor(std::unique_ptr<reactor> body, const spawn_options& o
 void send(const pid& to, term message) {
   detail::process& p = current_process();
   detail::consume_reduction(p);
-  uint16_t backlog = 0;
-  deliver_signal(*p.node, to, new signal(signal_kind::message, p.self_pid(), std::move(message)), &backlog);
+  const uint16_t backlog = detail::send_message(p, to, std::move(message));
   if (backlog != 0) detail::charge_for_backlog(p, backlog);
 }
 

@@ -145,8 +145,25 @@ std::optional<term> handle_signal(process& p, signal* s) {
 }  // namespace
 
 std::optional<term> take_signals(process& p) {
-  signal* s = p.in.take_all();
-  if (s == nullptr) return std::nullopt;
+  signal* newest = p.in.take_all_newest_first();
+  if (newest == nullptr) return std::nullopt;
+  // One walk puts the batch in order and sees whether it holds anything but messages. Most
+  // batches do not: they join the message queue as one chain, with no per-signal work.
+  signal* s = nullptr;
+  std::size_t count = 0;
+  bool only_messages = true;
+  for (signal* next = newest; next != nullptr; ++count) {
+    signal* older = next->next;
+    only_messages &= next->kind == signal_kind::message;
+    next->next = s;
+    s = next;
+    next = older;
+  }
+  if (only_messages) {
+    p.mq.append_chain(s, newest, count);
+    publish_backlog(p);
+    return std::nullopt;
+  }
   while (s != nullptr) {
     signal* next = s->next;
     if (std::optional<term> death = handle_signal(p, s)) {

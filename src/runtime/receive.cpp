@@ -48,7 +48,21 @@ std::optional<term> receive(const std::function<bool(const term&)>& match, timeo
   return detail::receive_matching(detail::current_process(), &match, after);
 }
 
-term receive() { return *detail::receive_matching(detail::current_process(), nullptr, infinity); }
+term receive() {
+  // receive_matching without a pattern or a timer: the oldest message, waiting for one if need be.
+  detail::process& p = detail::current_process();
+  detail::consume_reduction(p);
+  for (;;) {
+    detail::drain_signals(p);
+    if (detail::signal* m = p.mq.head()) {
+      p.mq.remove(nullptr, m);
+      term message = std::move(m->a);
+      delete m;
+      return message;
+    }
+    detail::wait_for_signal(p);
+  }
+}
 
 std::optional<term> receive(timeout after) {
   return detail::receive_matching(detail::current_process(), nullptr, after);

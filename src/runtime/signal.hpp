@@ -83,11 +83,11 @@ class inbox {
                                          std::memory_order_relaxed);
   }
 
-  /// Owner only (running, so never parked): removes and returns every pending signal, oldest
-  /// first.
-  signal* take_all() noexcept {
+  /// Owner only (running, so never parked): removes and returns every pending signal, newest
+  /// first (the caller puts them in order as it walks them once anyway).
+  signal* take_all_newest_first() noexcept {
     if (head_.load(std::memory_order_relaxed) == 0) return nullptr;
-    return reverse(head_.exchange(0, std::memory_order_acquire));
+    return list_of(head_.exchange(0, std::memory_order_acquire));
   }
 
   /// Owner only: closes the inbox and returns what was left in it, oldest first.
@@ -135,6 +135,12 @@ class message_queue {
       tail_ = s;
     }
     ++size_;
+  }
+  /// Appends the chain first..last (linked through next, last->next == nullptr) of n signals.
+  void append_chain(signal* first, signal* last, std::size_t n) noexcept {
+    (tail_ == nullptr ? head_ : tail_->next) = first;
+    tail_ = last;
+    size_ += n;
   }
   signal* head() const noexcept { return head_; }
   signal* tail() const noexcept { return tail_; }

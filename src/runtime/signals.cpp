@@ -52,33 +52,39 @@ bool forward_remote(remote_route& route, const pid& to, const signal& s) {
 
 }  // namespace
 
-bool push_local(node_state& node, const pid& to, signal* s, uint16_t* backlog) noexcept {
+namespace {
+
+/// Pushes `s` into `p`'s inbox. Returns whether it went in (a closed inbox refuses it), and sets
+/// `wake` when `p` was parked: the caller must schedule it, once any table slot lock is released.
+bool push_into(process& p, signal* s, process*& wake) noexcept {
+  const inbox::push_result r = p.in.push(s);
+  if (r == inbox::push_result::woke) {
+    p.state.store(run_state::runnable, std::memory_order_relaxed);
+    wake = &p;
+  }
+  return r != inbox::push_result::closed;
+}
+
+}  // namespace
+
+bool push_local(node_state& node, const pid& to, signal* s) noexcept {
   process* wake = nullptr;
   bool pushed = false;
-  auto push = [&](process* p) {
-    const inbox::push_result r = p->in.push(s);
-    pushed = r != inbox::push_result::closed;
-    if (backlog != nullptr) *backlog = p->backlog.load(std::memory_order_relaxed);
-    if (r == inbox::push_result::woke) {
-      p->state.store(run_state::runnable, std::memory_order_relaxed);
-      wake = p;
-    }
-  };
   scheduler* here = current_scheduler();
   if (here != nullptr && &here->node() == &node) {
     // On one of the node's schedulers: no slot lock (see scheduler::retire).
-    if (process* p = node.find_local_unlocked(to)) push(p);
+    if (process* p = node.find_local_unlocked(to)) pushed = push_into(*p, s, wake);
   } else {
-    node.with_local_process(to, push);
+    node.with_local_process(to, [&](process* p) { pushed = push_into(*p, s, wake); });
   }
   // Safe after the slot is unlocked: a parked process cannot end before it has been run.
   if (wake != nullptr) node.schedule(wake, true);
   return pushed;
 }
 
-void deliver_signal(node_state& node, const pid& to, signal* s, uint16_t* backlog) noexcept {
+void deliver_signal(node_state& node, const pid& to, signal* s) noexcept {
   if (node.is_local(to)) {
-    if (!push_local(node, to, s, backlog)) answer_missing_target(node, to, s, term(atoms::noproc));
+    if (!push_local(node, to, s)) answer_missing_target(node, to, s, term(atoms::noproc));
     return;
   }
   bool sent = false;
@@ -94,6 +100,28 @@ void deliver_signal(node_state& node, const pid& to, signal* s, uint16_t* backlo
   } else {
     answer_missing_target(node, to, s, term(atoms::noconnection));
   }
+}
+
+uint16_t send_message(process& sender, const pid& to, term message) noexcept {
+  node_state& node = *sender.node;
+  auto* s = new signal(signal_kind::message, sender.self_pid(), std::move(message));
+  // The sender is running, so this is one of its node's schedulers: the common case, a live
+  // local receiver, needs no slot lock and no second look at where it runs.
+  process* receiver = node.find_local_unlocked(to);
+  if (receiver == nullptr) {
+    deliver_signal(node, to, s);  // remote, or gone
+    return 0;
+  }
+  process* wake = nullptr;
+  if (!push_into(*receiver, s, wake)) {
+    delete s;  // it ended meanwhile: a message to a dead process is dropped
+    return 0;
+  }
+  // Read before the wake-up (which may hand the receiver to another scheduler): what it still
+  // holds unreceived, as it last said.
+  const uint16_t backlog = receiver->backlog.load(std::memory_order_relaxed);
+  if (wake != nullptr) node.schedule(wake, true);
+  return backlog;
 }
 
 void send_to_alias(node_state& node, const pid& from, const ref& alias, term message) noexcept {
