@@ -74,6 +74,8 @@ struct node_state {
   /// Puts a runnable process on a run queue and wakes a parked scheduler to share the work.
   /// `woken`: a signal from the running process woke it (rather than it being new).
   void schedule(process* p, bool woken) noexcept;
+  /// Queues a runnable process on the scheduler its `home` names, waking that one if parked.
+  void schedule_at_home(process* p) noexcept;
   void wake_one() noexcept;
 };
 
@@ -82,9 +84,14 @@ struct node_state {
 /// that cannot be reached, gets Erlang's answer: a link gets an exit signal `noproc` (or
 /// `noconnection`), a monitor gets a DOWN; anything else is dropped.
 void deliver_signal(node_state& node, const pid& to, signal* s) noexcept;
-/// send/2 from the running process `sender`: delivers `message` to `to` and returns the
-/// receiver's published backlog (process::backlog), which the sender pays reductions for.
-uint16_t send_message(process& sender, const pid& to, term message) noexcept;
+/// What a send tells its sender about the receiver: how far behind it is (process::backlog, as
+/// it last published it) and where it runs.
+struct send_outcome {
+  uint16_t backlog = 0;
+  uint16_t receiver_home = 0;
+};
+/// send/2 from the running process `sender`: delivers `message` to `to`.
+send_outcome send_message(process& sender, const pid& to, term message) noexcept;
 /// Erlang's answer for a signal whose target does not exist (or whose node cannot be reached),
 /// with `reason`: a link request gets an exit signal back, a monitor request a DOWN, a
 /// process_info request `undefined`; anything else is dropped. Takes ownership of `s`.
@@ -122,7 +129,13 @@ void consume_reduction(process& p);
 /// in the receiver's queue, so that a flooded receiver gets the core instead of its senders and
 /// its queue stays bounded (20 senders flooding one receiver on one scheduler: 17 MB instead of
 /// 640 MB). The BEAM charges four per message; one keeps the queue bounded with fewer switches.
-void charge_for_backlog(process& sender, uint16_t receiver_backlog);
+///
+/// A sender whose turn ends that way goes on at the receiver's scheduler. Left where it was, a
+/// producer and its consumer on two cores stay apart for good (the consumer, slower for the
+/// cache misses of every message coming across, never empties its queue and so is never woken
+/// back next to the producer); together on one core they ran 3x faster (counting). A scheduler
+/// left idle by this takes a lone queued process only once per park cycle (scheduler::steal).
+void charge_for_backlog(process& sender, const send_outcome& receiver);
 /// Publishes how many messages the process holds unreceived (process::backlog).
 inline void publish_backlog(process& p) noexcept {
   const std::size_t queued = p.mq.size();

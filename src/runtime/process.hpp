@@ -83,7 +83,8 @@ struct process {
   std::atomic<bool> named{false};
 
   // ---- scheduler ------------------------------------------------------------------------------------
-  uint16_t home = 0;                 // scheduler it last ran on
+  // Scheduler it last ran on. Atomic: a sender reads its receiver's (see send_message).
+  std::atomic<uint16_t> home{0};
   priority prio = priority::normal;  // read by whoever queues it
 
   // The process's own seldom-used flags, in what would otherwise be padding.

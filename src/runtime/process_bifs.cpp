@@ -49,8 +49,8 @@ spawn_result spawn_reactor(std::unique_ptr<reactor> body, const spawn_options& o
 void send(const pid& to, term message) {
   detail::process& p = current_process();
   detail::consume_reduction(p);
-  const uint16_t backlog = detail::send_message(p, to, std::move(message));
-  if (backlog != 0) detail::charge_for_backlog(p, backlog);
+  const detail::send_outcome sent = detail::send_message(p, to, std::move(message));
+  if (sent.backlog != 0) detail::charge_for_backlog(p, sent);
 }
 
 void send(atom registered_name, term message) {
@@ -233,6 +233,11 @@ std::vector<atom> registered() { return current_process().node->names.names(); }
 bool is_process_alive(const pid& target) {
   detail::process& p = current_process();
   return p.node->with_local_process(target, [](detail::process*) {});
+}
+
+unsigned scheduler_id() {
+  (void)current_process();  // throws not_in_process outside a process
+  return unsigned(detail::current_scheduler()->index()) + 1;
 }
 
 std::optional<process_info_t> process_info(const pid& target) {

@@ -87,9 +87,14 @@ void consume_reduction(process& p) {
   if (++p.reductions >= reduction_budget) yield_turn(p);
 }
 
-void charge_for_backlog(process& sender, uint16_t receiver_backlog) {
-  sender.reductions += int32_t(receiver_backlog);
-  if (sender.reductions >= reduction_budget) yield_turn(sender);
+void charge_for_backlog(process& sender, const send_outcome& receiver) {
+  sender.reductions += int32_t(receiver.backlog);
+  if (sender.reductions < reduction_budget) return;
+  if (receiver.receiver_home == sender.home.load(std::memory_order_relaxed)) return yield_turn(sender);
+  sender.reductions = 0;
+  publish_backlog(sender);
+  sender.home.store(receiver.receiver_home, std::memory_order_relaxed);
+  current_scheduler()->switch_out(&sender, switch_action::yield_home);
 }
 
 ref new_ref(node_state& node) noexcept {
@@ -220,9 +225,11 @@ spawn_result spawn_process(node_state& node, process* parent, std::function<void
     }
   }
   scheduler* here = current_scheduler();
-  p->home = (here != nullptr && &here->node() == &node)
-                ? here->index()
-                : uint16_t(node.next_home.fetch_add(1, std::memory_order_relaxed) % node.schedulers.size());
+  p->home.store(
+      (here != nullptr && &here->node() == &node)
+          ? here->index()
+          : uint16_t(node.next_home.fetch_add(1, std::memory_order_relaxed) % node.schedulers.size()),
+      std::memory_order_relaxed);
   node.schedule(p, false);
   return result;
 }

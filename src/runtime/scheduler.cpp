@@ -69,6 +69,13 @@ void after_switch(transfer_t t, fiber* me) noexcept {
       s->enqueue(p);
       break;
     }
+    case switch_action::yield_home: {
+      process* p = action->p;
+      p->fib = action->from;
+      p->state.store(run_state::runnable, std::memory_order_seq_cst);
+      s->node().schedule_at_home(p);
+      break;
+    }
   }
 }
 
@@ -119,7 +126,7 @@ void scheduler::loop(fiber* me) {
 
 void scheduler::run(process* p, fiber* me) {
   current = p;
-  p->home = index_;
+  p->home.store(index_, std::memory_order_relaxed);
   p->state.store(run_state::running, std::memory_order_relaxed);
   if (p->fib != nullptr) {
     // Resume a blocked process on its own fiber; this loop fiber parks until it is needed again.
@@ -160,7 +167,7 @@ void scheduler::switch_out(process* p, switch_action::kind_t why) {
   if (next != nullptr && next->fib != nullptr) {
     fiber* target = next->fib;
     next->fib = nullptr;
-    next->home = index_;
+    next->home.store(index_, std::memory_order_relaxed);
     next->state.store(run_state::running, std::memory_order_relaxed);
     current = next;
     switch_action action{why, me, target, p};

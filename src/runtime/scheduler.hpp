@@ -30,7 +30,9 @@ struct node_state;
 struct process;
 
 struct switch_action {
-  enum kind_t : uint8_t { start, park_source, suspend, yield, exit_loop } kind;
+  // yield_home: a yield that queues the process on the scheduler its `home` names (see
+  // charge_for_backlog), not on the one it ran on.
+  enum kind_t : uint8_t { start, park_source, suspend, yield, yield_home, exit_loop } kind;
   fiber* from;
   fiber* to;
   process* p;

@@ -102,7 +102,7 @@ void deliver_signal(node_state& node, const pid& to, signal* s) noexcept {
   }
 }
 
-uint16_t send_message(process& sender, const pid& to, term message) noexcept {
+send_outcome send_message(process& sender, const pid& to, term message) noexcept {
   node_state& node = *sender.node;
   auto* s = new signal(signal_kind::message, sender.self_pid(), std::move(message));
   // The sender is running, so this is one of its node's schedulers: the common case, a live
@@ -110,18 +110,21 @@ uint16_t send_message(process& sender, const pid& to, term message) noexcept {
   process* receiver = node.find_local_unlocked(to);
   if (receiver == nullptr) {
     deliver_signal(node, to, s);  // remote, or gone
-    return 0;
+    return {};
   }
   process* wake = nullptr;
   if (!push_into(*receiver, s, wake)) {
     delete s;  // it ended meanwhile: a message to a dead process is dropped
-    return 0;
+    return {};
   }
-  // Read before the wake-up (which may hand the receiver to another scheduler): what it still
-  // holds unreceived, as it last said.
-  const uint16_t backlog = receiver->backlog.load(std::memory_order_relaxed);
+  // Read before the wake-up (which may hand the receiver to another scheduler). A woken
+  // receiver runs here next.
+  send_outcome outcome;
+  outcome.backlog = receiver->backlog.load(std::memory_order_relaxed);
+  outcome.receiver_home = wake != nullptr ? sender.home.load(std::memory_order_relaxed)
+                                          : receiver->home.load(std::memory_order_relaxed);
   if (wake != nullptr) node.schedule(wake, true);
-  return backlog;
+  return outcome;
 }
 
 void send_to_alias(node_state& node, const pid& from, const ref& alias, term message) noexcept {
@@ -146,7 +149,8 @@ void node_state::schedule(process* p, bool woken) noexcept {
   const bool here = cur != nullptr && &cur->node() == this;
   // A process woken by the running one runs here as soon as its waker blocks: it usually waits
   // for what the waker sends next. A new process takes its turn at the back of the queue.
-  scheduler* target = here ? cur : schedulers[p->home % schedulers.size()].get();
+  scheduler* target =
+      here ? cur : schedulers[p->home.load(std::memory_order_relaxed) % schedulers.size()].get();
   if (here && woken) {
     if (!cur->wake_next(p)) return;  // nothing displaced onto the queue: nothing to share
   } else {
@@ -161,6 +165,13 @@ void node_state::schedule(process* p, bool woken) noexcept {
   // to do.
   if (here && target->queued() < 2) return;
   wake_one();
+}
+
+void node_state::schedule_at_home(process* p) noexcept {
+  scheduler& target = *schedulers[p->home.load(std::memory_order_relaxed) % schedulers.size()];
+  target.enqueue(p);
+  // As in schedule: a read-modify-write orders the push before a parker's last look.
+  if (parked_schedulers.fetch_add(0, std::memory_order_seq_cst) != 0) target.unpark();
 }
 
 void node_state::wake_one() noexcept {

@@ -70,3 +70,42 @@ TEST(Scheduling, FloodedReceiverQueueStaysBounded) {
   });
   EXPECT_LT(longest_queue, senders * per_sender / 4);
 }
+
+// A producer flooding a consumer that runs on another scheduler moves to the consumer's
+// scheduler once the consumer falls behind (its sends cost it its turn), instead of the pair
+// staying apart for good, every message crossing cores. The consumer is made slower than the
+// producer, so it never empties its queue and parks (which would also bring them together).
+TEST(Scheduling, SenderFloodingAReceiverOnAnotherSchedulerMovesToIt) {
+  node n({.schedulers = 2});
+  const bool met = n.run([] {
+    auto consumer_scheduler = std::make_shared<std::atomic<unsigned>>(0);
+    const pid consumer = spawn([consumer_scheduler] {
+      consumer_scheduler->store(scheduler_id());
+      for (;;) {
+        const term m = receive();
+        if (m.is_pid()) return send(m.as_pid(), "stopped"_a);
+        int64_t work = 0;
+        for (int k = 0; k < 1000; ++k) {
+          work += k;
+          asm volatile("" : "+r"(work));  // a microsecond or so of work the compiler keeps
+        }
+        consumer_scheduler->store(scheduler_id());
+      }
+    });
+    // The consumer was queued on this scheduler: hogging it makes the other one take it.
+    const unsigned producer_start = scheduler_id();
+    while (consumer_scheduler->load() == 0) {
+    }
+    EXPECT_NE(consumer_scheduler->load(), producer_start);
+
+    bool together = false;
+    for (int64_t i = 0; i < 50'000 && !together; ++i) {
+      send(consumer, i);
+      together = scheduler_id() == consumer_scheduler->load();
+    }
+    send(consumer, self());
+    EXPECT_EQ(receive(), term("stopped"_a));
+    return together;
+  });
+  EXPECT_TRUE(met);
+}

@@ -132,6 +132,9 @@ std::vector<atom> registered();
 // ---- inspection
 // --------------------------------------------------------------------------------------------
 bool is_process_alive(const pid& p);
+/// erlang:system_info(scheduler_id): the scheduler running the calling process, 1 to the node's
+/// number of schedulers. A process may move between schedulers at any switch.
+unsigned scheduler_id();
 
 struct process_info_t {
   atom status;  // running | runnable | waiting | exiting
