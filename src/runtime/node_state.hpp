@@ -84,10 +84,10 @@ struct node_state {
 /// that cannot be reached, gets Erlang's answer: a link gets an exit signal `noproc` (or
 /// `noconnection`), a monitor gets a DOWN; anything else is dropped.
 void deliver_signal(node_state& node, const pid& to, signal* s) noexcept;
-/// What a send tells its sender about the receiver: how far behind it is (process::backlog, as
-/// it last published it) and where it runs.
+/// What a send tells its sender about the receiver: how many reductions the sender owes for
+/// the receiver being behind (see charge_for_backlog) and where the receiver runs.
 struct send_outcome {
-  uint16_t backlog = 0;
+  uint32_t charge = 0;
   uint16_t receiver_home = 0;
 };
 /// send/2 from the running process `sender`: delivers `message` to `to`.
@@ -126,9 +126,10 @@ void wait_for_signal(process& p);
 /// Counts one reduction; yields the scheduler when the budget is spent.
 void consume_reduction(process& p);
 /// What a send costs on top when its receiver is falling behind: a reduction per message waiting
-/// in the receiver's queue, so that a flooded receiver gets the core instead of its senders and
-/// its queue stays bounded (20 senders flooding one receiver on one scheduler: 17 MB instead of
-/// 640 MB). The BEAM charges four per message; one keeps the queue bounded with fewer switches.
+/// in the receiver's queue, plus the sender's own run of sends into its untaken inbox (see
+/// send_message), so that a flooded receiver gets the core instead of its senders and its queue
+/// stays bounded (20 senders flooding one receiver on one scheduler: 17 MB instead of 640 MB).
+/// The BEAM charges four per message; one keeps the queue bounded with fewer switches.
 ///
 /// A sender whose turn ends that way goes on at the receiver's scheduler. Left where it was, a
 /// producer and its consumer on two cores stay apart for good (the consumer, slower for the

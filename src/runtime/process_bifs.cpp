@@ -50,7 +50,7 @@ void send(const pid& to, term message) {
   detail::process& p = current_process();
   detail::consume_reduction(p);
   const detail::send_outcome sent = detail::send_message(p, to, std::move(message));
-  if (sent.backlog != 0) detail::charge_for_backlog(p, sent);
+  if (sent.charge != 0) detail::charge_for_backlog(p, sent);
 }
 
 void send(atom registered_name, term message) {

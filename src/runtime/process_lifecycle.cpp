@@ -1,5 +1,7 @@
 // Creating, running and ending processes.
 
+#include <algorithm>
+
 #include <otp/runtime/errors.hpp>
 
 #include "runtime/fiber.hpp"
@@ -88,7 +90,7 @@ void consume_reduction(process& p) {
 }
 
 void charge_for_backlog(process& sender, const send_outcome& receiver) {
-  sender.reductions += int32_t(receiver.backlog);
+  sender.reductions += int32_t(std::min<uint32_t>(receiver.charge, reduction_budget));
   if (sender.reductions < reduction_budget) return;
   if (receiver.receiver_home == sender.home.load(std::memory_order_relaxed)) return yield_turn(sender);
   sender.reductions = 0;

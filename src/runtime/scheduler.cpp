@@ -298,6 +298,7 @@ void scheduler::fire_timers() {
 
 process* scheduler::pick_local() {
   quiesce();  // every switch passes through here, never inside a lock-free lookup
+  burst_receiver_ = nullptr;
   const uint32_t switches = switches_.load(std::memory_order_relaxed) + 1;
   switches_.store(switches, std::memory_order_relaxed);
   if (!timers_.empty() && switches % timer_check_every == 0) fire_timers();

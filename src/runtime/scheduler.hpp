@@ -70,6 +70,16 @@ class scheduler {
   node_state& node() noexcept { return node_; }
   /// A reference number no other scheduler or thread of the node makes (this thread only).
   uint64_t next_ref_id() noexcept { return (uint64_t(index_) + 1) << 48 | ++refs_made_; }
+  /// Counts a send of the running process that found `receiver`'s inbox already holding signals
+  /// it has not taken in; returns how many such sends in a row went to that receiver during
+  /// this turn (send_message charges for them).
+  uint32_t count_send_into_backlog(const process* receiver) noexcept {
+    if (burst_receiver_ != receiver) {
+      burst_receiver_ = receiver;
+      burst_sends_ = 0;
+    }
+    return ++burst_sends_;
+  }
   /// The receive timers of the processes that armed them here.
   timer_wheel& timers() noexcept { return timers_; }
 
@@ -134,6 +144,10 @@ class scheduler {
   unsigned steal_start_ = 0;
 
   uint64_t refs_made_ = 0;
+  // The running process's current run of sends into one receiver's untaken inbox (reset at
+  // every switch).
+  const process* burst_receiver_ = nullptr;
+  uint32_t burst_sends_ = 0;
   timer_wheel timers_;
   std::vector<timer_wheel::fired> fired_;
   // Counts pick_local calls (switches): the wheel is looked at every few, and a thief tells from
