@@ -91,6 +91,9 @@ struct process {
   bool trap_exit : 1 = false;
   bool started : 1 = false;
   bool exiting : 1 = false;
+  // Queued at its receiver's scheduler by charge_for_backlog: thieves leave it there (until it
+  // runs), or a flood's senders would be moved off the receiver's core as fast as they came.
+  bool follows_receiver : 1 = false;
   // Messages it had taken in but not yet received, as it last said (at each batch taken from
   // the inbox and whenever it stops running). Senders read it: a sender to a process that is
   // falling behind pays reductions for it, as the BEAM's do, so the receiver gets the core.

@@ -96,6 +96,7 @@ void charge_for_backlog(process& sender, const send_outcome& receiver) {
   sender.reductions = 0;
   publish_backlog(sender);
   sender.home.store(receiver.receiver_home, std::memory_order_relaxed);
+  sender.follows_receiver = true;
   current_scheduler()->switch_out(&sender, switch_action::yield_home);
 }
 

@@ -54,8 +54,18 @@ class run_queue {
     return p;
   }
 
-  /// For a thief: one process, never a max-priority one's turn skipped (same order as pop).
-  process* steal() noexcept { return pop(); }
+  /// For a thief: the first process in pop's lane order that may move (not one that followed its
+  /// receiver here, see process::follows_receiver), or nullptr.
+  process* steal() noexcept {
+    if (size_.load(std::memory_order_relaxed) == 0) return nullptr;
+    lock_.lock();
+    process* p = nullptr;
+    for (int prio : {int(priority::max), int(priority::high), int(priority::normal), int(priority::low)}) {
+      if ((p = take_movable(lanes_[prio])) != nullptr) break;
+    }
+    lock_.unlock();
+    return p;
+  }
 
   std::size_t size() const noexcept { return size_.load(std::memory_order_seq_cst); }
 
@@ -72,6 +82,18 @@ class run_queue {
     p->run_next = nullptr;
     size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
     return p;
+  }
+  process* take_movable(lane& l) noexcept {
+    process* prev = nullptr;
+    for (process* p = l.head; p != nullptr; prev = p, p = p->run_next) {
+      if (p->follows_receiver) continue;
+      (prev == nullptr ? l.head : prev->run_next) = p->run_next;
+      if (l.tail == p) l.tail = prev;
+      p->run_next = nullptr;
+      size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+      return p;
+    }
+    return nullptr;
   }
   process* take() noexcept {
     if (process* p = take_from(lanes_[int(priority::max)])) return p;

@@ -127,6 +127,7 @@ void scheduler::loop(fiber* me) {
 void scheduler::run(process* p, fiber* me) {
   current = p;
   p->home.store(index_, std::memory_order_relaxed);
+  p->follows_receiver = false;
   p->state.store(run_state::running, std::memory_order_relaxed);
   if (p->fib != nullptr) {
     // Resume a blocked process on its own fiber; this loop fiber parks until it is needed again.
@@ -168,6 +169,7 @@ void scheduler::switch_out(process* p, switch_action::kind_t why) {
     fiber* target = next->fib;
     next->fib = nullptr;
     next->home.store(index_, std::memory_order_relaxed);
+    next->follows_receiver = false;
     next->state.store(run_state::running, std::memory_order_relaxed);
     current = next;
     switch_action action{why, me, target, p};
