@@ -16,23 +16,22 @@ using namespace otp::literals;
 namespace {
 constexpr int64_t senders = 4;
 constexpr int64_t per_sender = 100'000;
-}  // namespace
 
-// A receiver woken by the first of several busy senders gets its turn after each of them has
-// had one (Erlang's run queue is FIFO), not only once they have all finished sending.
-TEST(Scheduling, WokenProcessRunsBeforeBusySendersTakeASecondTurn) {
+// On one scheduler: `flooders` processes each send `each` messages to a receiver, which reports
+// how many had been sent in all when it got its first message.
+int64_t sent_before_first_receive(int64_t flooders, int64_t each) {
   node n({.schedulers = 1});
-  const int64_t sent_before_first_receive = n.run([] {
+  return n.run([=] {
     auto sent = std::make_shared<std::atomic<int64_t>>(0);
     const pid me = self();
     const pid receiver = spawn([me, sent] {
       receive();
-      send(me, tuple("first"_a, sent->load()));
+      send(me, sent->load());
       for (;;) receive();
     });
-    for (int64_t s = 0; s < senders; ++s) {
-      spawn([receiver, sent] {
-        for (int64_t i = 0; i < per_sender; ++i) {
+    for (int64_t s = 0; s < flooders; ++s) {
+      spawn([receiver, sent, each] {
+        for (int64_t i = 0; i < each; ++i) {
           send(receiver, i);
           sent->fetch_add(1);
         }
@@ -40,9 +39,15 @@ TEST(Scheduling, WokenProcessRunsBeforeBusySendersTakeASecondTurn) {
     }
     const term first = receive();
     exit(receiver, atoms::kill);
-    return first[1].small_value();
+    return first.small_value();
   });
-  EXPECT_LT(sent_before_first_receive, senders * per_sender);
+}
+}  // namespace
+
+// A receiver woken by the first of several busy senders gets its turn after each of them has
+// had one (Erlang's run queue is FIFO), not only once they have all finished sending.
+TEST(Scheduling, WokenProcessRunsBeforeBusySendersTakeASecondTurn) {
+  EXPECT_LT(sent_before_first_receive(senders, per_sender), senders * per_sender);
 }
 
 // Senders flooding one receiver on one scheduler: the receiver's queue stays far below the
@@ -115,25 +120,7 @@ TEST(Scheduling, SenderFloodingAReceiverOnAnotherSchedulerMovesToIt) {
 // after the sender's whole turn (4000 reductions), so messages in flight stay few (the BEAM's
 // senders pay by the receiver's queue length to the same end).
 TEST(Scheduling, BurstIntoAnUntakenInboxEndsTheSendersTurnEarly) {
-  node n({.schedulers = 1});
-  const int64_t sent_before_first_receive = n.run([] {
-    auto sent = std::make_shared<std::atomic<int64_t>>(0);
-    const pid me = self();
-    const pid receiver = spawn([me, sent] {
-      receive();
-      send(me, sent->load());
-      for (;;) receive();
-    });
-    spawn([receiver, sent] {
-      for (int64_t i = 0; i < 10'000; ++i) {
-        send(receiver, i);
-        sent->fetch_add(1);
-      }
-    });
-    const term first = receive();
-    exit(receiver, atoms::kill);
-    return first.small_value();
-  });
-  EXPECT_GE(sent_before_first_receive, 1);
-  EXPECT_LT(sent_before_first_receive, 1000);
+  const int64_t sent = sent_before_first_receive(1, 10'000);
+  EXPECT_GE(sent, 1);
+  EXPECT_LT(sent, 1000);
 }
