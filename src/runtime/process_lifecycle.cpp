@@ -78,10 +78,10 @@ void wait_for_signal(process& p) {
 }
 
 namespace {
-void yield_turn(process& p) {
+void yield_turn(process& p, switch_action::kind_t how = switch_action::yield) {
   p.reductions = 0;
   publish_backlog(p);
-  current_scheduler()->switch_out(&p, switch_action::yield);
+  current_scheduler()->switch_out(&p, how);
 }
 }  // namespace
 
@@ -93,11 +93,9 @@ void charge_for_backlog(process& sender, const send_outcome& receiver) {
   sender.reductions += int32_t(std::min<uint32_t>(receiver.charge, reduction_budget));
   if (sender.reductions < reduction_budget) return;
   if (receiver.receiver_home == sender.home.load(std::memory_order_relaxed)) return yield_turn(sender);
-  sender.reductions = 0;
-  publish_backlog(sender);
   sender.home.store(receiver.receiver_home, std::memory_order_relaxed);
   sender.follows_receiver = true;
-  current_scheduler()->switch_out(&sender, switch_action::yield_home);
+  yield_turn(sender, switch_action::yield_home);
 }
 
 ref new_ref(node_state& node) noexcept {

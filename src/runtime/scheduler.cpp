@@ -62,18 +62,16 @@ void after_switch(transfer_t t, fiber* me) noexcept {
       action->p->fib = action->from;
       s->sleep(action->p);
       break;
-    case switch_action::yield: {
-      process* p = action->p;
-      p->fib = action->from;
-      p->state.store(run_state::runnable, std::memory_order_seq_cst);
-      s->enqueue(p);
-      break;
-    }
+    case switch_action::yield:
     case switch_action::yield_home: {
       process* p = action->p;
       p->fib = action->from;
       p->state.store(run_state::runnable, std::memory_order_seq_cst);
-      s->node().schedule_at_home(p);
+      if (action->kind == switch_action::yield) {
+        s->enqueue(p);
+      } else {
+        s->node().schedule_at_home(p);
+      }
       break;
     }
   }
