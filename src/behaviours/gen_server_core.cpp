@@ -12,6 +12,21 @@ gen_server_core::gen_server_core(gen::start_link_kind how, std::optional<term> n
       name_(name ? std::move(*name) : term()),
       start_debug_(debug.empty() ? nullptr : std::make_unique<std::vector<atom>>(std::move(debug))) {}
 
+template <class Callback>
+gen_server_core::action gen_server_core::guarded(const Callback& callback) {
+  std::optional<term> failure;
+  try {
+    return callback();
+  } catch (const exit_signal_exception&) {
+    // A fatal exit signal (a linked process's exit, exit/2, kill) ends the server where it
+    // stands: in Erlang no code of the victim runs then, so no terminate and no report.
+    throw;
+  } catch (...) {
+    failure = exception_reason(std::current_exception());
+  }
+  terminate_and_exit(std::move(*failure));
+}
+
 void gen_server_core::on_start() {
   // Only a linked starter is the parent whose exit ends the server; gen_server:start (nolink)
   // makes the server its own parent, so no 'EXIT' is ever taken for the parent's.
@@ -97,20 +112,6 @@ void gen_server_core::handle_call_message(const term& message) {
   }
   const term& request = message[2];
   apply(guarded([&] { return call_handle_call(request, *caller); }), caller);
-}
-
-gen_server_core::action gen_server_core::guarded(const std::function<action()>& callback) {
-  std::optional<term> failure;
-  try {
-    return callback();
-  } catch (const exit_signal_exception&) {
-    // A fatal exit signal (a linked process's exit, exit/2, kill) ends the server where it
-    // stands: in Erlang no code of the victim runs then, so no terminate and no report.
-    throw;
-  } catch (...) {
-    failure = exception_reason(std::current_exception());
-  }
-  terminate_and_exit(std::move(*failure));
 }
 
 void gen_server_core::apply(action result, const std::optional<gen::from>& caller) {

@@ -164,7 +164,7 @@ bool node::deliver_send_named(const pid& from, atom name, term message) {
 }
 
 void node::deliver_alias_send(const pid& from, const ref& alias, term message) {
-  detail::send_to_alias(*state_, from, alias, std::move(message));
+  detail::send_to_alias(*state_, from, term(alias), std::move(message));
 }
 
 void node::deliver_link(const pid& from, const pid& to) {

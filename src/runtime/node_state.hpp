@@ -117,8 +117,9 @@ void drain_signals(process& p);
 /// end with instead of throwing it (an exception per exit is costly when many processes die).
 std::optional<term> take_signals(process& p);
 /// Removes a monitor the process holds (telling its target) and the alias it came with, if any.
-/// False if there was no such monitor.
-bool remove_monitor(process& p, const ref& monitor_ref);
+/// False if there was no such monitor. `ref_term`, when the caller holds the reference as a term,
+/// goes into the demonitor signal as it is (else one is made).
+bool remove_monitor(process& p, const ref& monitor_ref, const term* ref_term = nullptr);
 /// Ends the alias that came with a monitor (not one made to last until unalias).
 void end_monitor_alias(process& p, const ref& monitor_ref) noexcept;
 /// Blocks the running process until a signal arrives.
@@ -156,6 +157,10 @@ ref new_ref(node_state& node) noexcept;
 /// to it finds the process without any table of aliases.
 ref new_alias_ref(node_state& node, uint64_t owner) noexcept;
 /// Delivers a message sent to an alias (local or remote); dropped if nothing can take it.
-void send_to_alias(node_state& node, const pid& from, const ref& alias, term message) noexcept;
+/// `alias_term` is the alias as a term (a reference): the signal carries it as it is.
+/// `ends_monitor`: the sender is the process monitored through this reply_demonitor alias and
+/// has dropped that monitor (signal::ends_at_reply).
+void send_to_alias(node_state& node, const pid& from, const term& alias_term, term message,
+                   bool ends_monitor = false) noexcept;
 
 }  // namespace otp::detail

@@ -39,13 +39,20 @@ struct monitor_target {
   term name;  // nil, or {Name, Node} for a monitor by registered name
 };
 
-/// Links and monitors, allocated on first use and freed again once all are gone: most processes
-/// have none, and an idle process should cost as little as possible.
+/// A monitor held on this process: who holds it, and whether it ends with the first message this
+/// process sends through its alias (reply_demonitor; see signal::ends_at_reply).
+struct monitor_watcher {
+  pid from;
+  bool ends_at_reply = false;
+};
+
+/// Links and monitors, allocated on first use: most processes have none, and an idle process
+/// should cost as little as possible. Once made they stay while small (process::trim_relations).
 struct process_relations {
   small_set<pid> links;
-  small_map<ref, monitor_target> monitors;  // monitors this process holds
-  small_map<ref, pid> monitored_by;         // monitors held on this process
-  small_map<ref, monitor_alias> aliases;    // active aliases and how each ends
+  small_map<ref, monitor_target> monitors;       // monitors this process holds
+  small_map<ref, monitor_watcher> monitored_by;  // monitors held on this process
+  small_map<ref, monitor_alias> aliases;         // active aliases and how each ends
 
   // Created and dropped on every gen_server call (the caller's monitor and alias, the server's
   // monitored_by): from the small-block caches rather than malloc.
@@ -54,6 +61,12 @@ struct process_relations {
 
   bool empty() const noexcept {
     return links.empty() && monitors.empty() && monitored_by.empty() && aliases.empty();
+  }
+  /// Whether the tables' storage is that of a few entries (what trim_relations keeps).
+  bool small_when_empty() const noexcept {
+    constexpr std::size_t kept = 4;
+    return links.capacity() <= kept && monitors.capacity() <= kept && monitored_by.capacity() <= kept &&
+           aliases.capacity() <= kept;
   }
 };
 
@@ -129,9 +142,12 @@ struct process {
     if (!relations) relations = std::make_unique<process_relations>();
     return *relations;
   }
-  /// After a link or monitor went away: frees the (then empty) relations.
-  void release_relations_if_empty() noexcept {
-    if (relations != nullptr && relations->empty()) relations.reset();
+  /// After a link or monitor went away. Empty relations are kept while they are small: a process
+  /// that monitors once usually does again (every gen_server call is a monitor, an alias and, at
+  /// the server, a monitored_by entry), and allocating them each time showed in call latency.
+  /// Tables that grew large (a server once monitored by thousands) are given back once empty.
+  void trim_relations() noexcept {
+    if (relations != nullptr && relations->empty() && !relations->small_when_empty()) relations.reset();
   }
   pid self_pid() const noexcept;
 };

@@ -125,15 +125,21 @@ priority set_priority(priority value) {
 
 ref monitor(const pid& target) { return monitor(target, monitor_alias::none); }
 
-ref monitor(const pid& target, monitor_alias alias_mode) {
+ref monitor(const pid& target, monitor_alias alias_mode) { return monitor_term(target, alias_mode).as_ref(); }
+
+term monitor_term(const pid& target, monitor_alias alias_mode) {
   detail::process& p = current_process();
   // A monitor that is also an alias needs a reference that names this process.
   const bool aliased = alias_mode != monitor_alias::none;
-  ref r = aliased ? detail::new_alias_ref(*p.node, p.number) : detail::new_ref(*p.node);
-  if (aliased) p.rel().aliases.emplace(r, alias_mode);
-  p.rel().monitors.emplace(r, detail::monitor_target{target, term()});
-  deliver_signal(*p.node, target, new signal(signal_kind::monitor, p.self_pid(), term(r)));
-  return r;
+  const ref r = aliased ? detail::new_alias_ref(*p.node, p.number) : detail::new_ref(*p.node);
+  const term ref_term(r);
+  detail::process_relations& rel = p.rel();
+  if (aliased) rel.aliases.emplace(r, alias_mode);
+  rel.monitors.emplace(r, detail::monitor_target{target, term()});
+  auto* s = new signal(signal_kind::monitor, p.self_pid(), ref_term);
+  s->ends_at_reply = alias_mode == monitor_alias::reply_demonitor;
+  deliver_signal(*p.node, target, s);
+  return ref_term;
 }
 
 ref alias() {
@@ -148,10 +154,29 @@ bool unalias(const ref& alias_ref) {
   return p.relations != nullptr && p.relations->aliases.erase(alias_ref) > 0;
 }
 
-void send(const ref& alias_ref, term message) {
+void send(const ref& alias_ref, term message) { send(term(alias_ref), std::move(message)); }
+
+void send(const term& destination, term message) {
+  if (destination.is_pid()) return send(destination.as_pid(), std::move(message));
+  if (destination.is_atom()) return send(destination.as_atom(), std::move(message));
+  if (destination.is_tuple(2) && destination[0].is_atom() && destination[1].is_atom())
+    return send(destination[0].as_atom(), destination[1].as_atom(), std::move(message));
+  if (!destination.is_ref()) throw erlang_error(term(atoms::badarg));
   detail::process& p = current_process();
   detail::consume_reduction(p);
-  detail::send_to_alias(*p.node, p.self_pid(), alias_ref, std::move(message));
+  // The reply a reply_demonitor monitor waits for, sent by the monitored process itself: the
+  // monitor ends with it, so it is dropped here and the message tells the receiver so.
+  bool ends_monitor = false;
+  if (p.relations != nullptr) {
+    auto& watchers = p.relations->monitored_by;
+    auto it = watchers.find(destination.as_ref());
+    if (it != watchers.end() && it->second.ends_at_reply) {
+      watchers.erase(it);
+      p.trim_relations();
+      ends_monitor = true;
+    }
+  }
+  detail::send_to_alias(*p.node, p.self_pid(), destination, std::move(message), ends_monitor);
 }
 
 ref monitor(atom registered_name) {
@@ -184,17 +209,21 @@ ref monitor(atom registered_name, atom node_name) {
   return r;
 }
 
-bool demonitor(const ref& monitor_ref, bool flush) {
+namespace {
+
+/// demonitor/2; `ref_term` is the reference as a term when the caller has one (the demonitor
+/// signal then shares it), else nullptr.
+bool demonitor(const ref& monitor_ref, const term* ref_term, bool flush) {
   detail::process& p = current_process();
-  const bool active = detail::remove_monitor(p, monitor_ref);
-  p.release_relations_if_empty();
+  const bool active = detail::remove_monitor(p, monitor_ref, ref_term);
+  p.trim_relations();
   if (flush) {
     detail::drain_signals(p);
-    const term r(monitor_ref);
     signal* prev = nullptr;
     for (signal* m = p.mq.head(); m != nullptr;) {
       signal* next = m->next;
-      if (m->a.is_tuple(5) && m->a[0].is_atom(atoms::DOWN) && m->a[1] == r) {
+      if (m->a.is_tuple(5) && m->a[0].is_atom(atoms::DOWN) && m->a[1].is_ref() &&
+          m->a[1].as_ref() == monitor_ref) {
         p.mq.remove(prev, m);
         delete m;
       } else {
@@ -204,6 +233,15 @@ bool demonitor(const ref& monitor_ref, bool flush) {
     }
   }
   return active;
+}
+
+}  // namespace
+
+bool demonitor(const ref& monitor_ref, bool flush) { return demonitor(monitor_ref, nullptr, flush); }
+
+bool demonitor(const term& monitor_ref, bool flush) {
+  if (!monitor_ref.is_ref()) throw erlang_error(term(atoms::badarg));
+  return demonitor(monitor_ref.as_ref(), &monitor_ref, flush);
 }
 
 // ---- names

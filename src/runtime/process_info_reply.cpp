@@ -23,7 +23,7 @@ process_info_t describe_process(process& p) {
     const auto& rel = *p.relations;
     info.links.assign(rel.links.begin(), rel.links.end());
     for (const auto& [r, target] : rel.monitors) info.monitors.push_back(target.target);
-    for (const auto& [r, watcher] : rel.monitored_by) info.monitored_by.push_back(watcher);
+    for (const auto& [r, watcher] : rel.monitored_by) info.monitored_by.push_back(watcher.from);
     info.memory +=
         sizeof(process_relations) + (rel.links.size() + rel.monitors.size() + rel.monitored_by.size()) * 48;
   }

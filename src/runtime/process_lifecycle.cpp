@@ -177,7 +177,7 @@ void finish_process(process* p, term reason) noexcept {
       deliver_signal(node, linked, new signal(signal_kind::exit_linked, self, reason));
     }
     for (const auto& [r, watcher] : rel.monitored_by) {
-      deliver_signal(node, watcher, new signal(signal_kind::down, self, term(r), reason));
+      deliver_signal(node, watcher.from, new signal(signal_kind::down, self, term(r), reason));
     }
     for (const auto& [r, target] : rel.monitors) {
       deliver_signal(node, target.target, new signal(signal_kind::demonitor, self, term(r)));
@@ -221,7 +221,7 @@ spawn_result spawn_process(node_state& node, process* parent, std::function<void
     if (options.monitor) {
       ref r = new_ref(node);
       parent->rel().monitors.emplace(r, monitor_target{result.pid, term()});
-      p->rel().monitored_by.emplace(r, parent_pid);
+      p->rel().monitored_by.emplace(r, monitor_watcher{parent_pid});
       result.monitor = r;
     }
   }

@@ -17,7 +17,7 @@ void end_monitor_alias(process& p, const ref& monitor_ref) noexcept {
   }
 }
 
-bool remove_monitor(process& p, const ref& monitor_ref) {
+bool remove_monitor(process& p, const ref& monitor_ref, const term* ref_term) {
   if (p.relations == nullptr) return false;
   auto it = p.relations->monitors.find(monitor_ref);
   if (it == p.relations->monitors.end()) return false;
@@ -26,8 +26,9 @@ bool remove_monitor(process& p, const ref& monitor_ref) {
   end_monitor_alias(p, monitor_ref);
   const bool remote_name = target.name.is_tuple(2) && !p.node->is_local(target.target);
   if (!remote_name) {
-    deliver_signal(*p.node, target.target,
-                   new signal(signal_kind::demonitor, p.self_pid(), term(monitor_ref)));
+    deliver_signal(
+        *p.node, target.target,
+        new signal(signal_kind::demonitor, p.self_pid(), ref_term ? *ref_term : term(monitor_ref)));
   } else if (auto route = p.node->remote()) {
     route->demonitor_named(p.self_pid(), target.name[0].as_atom(), target.name[1].as_atom(), monitor_ref);
   }
@@ -81,14 +82,14 @@ std::optional<term> handle_signal(process& p, signal* s) {
       break;
     case signal_kind::unlink:
       if (p.relations != nullptr) p.relations->links.erase(s->from);
-      p.release_relations_if_empty();
+      p.trim_relations();
       break;
     case signal_kind::monitor:
-      p.rel().monitored_by.emplace(s->a.as_ref(), s->from);
+      p.rel().monitored_by.emplace(s->a.as_ref(), monitor_watcher{s->from, s->ends_at_reply});
       break;
     case signal_kind::demonitor:
       if (p.relations != nullptr) p.relations->monitored_by.erase(s->a.as_ref());
-      p.release_relations_if_empty();
+      p.trim_relations();
       break;
     case signal_kind::down: {
       // A DOWN for a monitor already removed by demonitor is dropped: demonitor/1 promises that
@@ -124,7 +125,12 @@ std::optional<term> handle_signal(process& p, signal* s) {
       if (it == p.relations->aliases.end()) break;
       if (it->second == monitor_alias::reply_demonitor) {
         p.relations->aliases.erase(it);
-        remove_monitor(p, alias);
+        if (s->ends_at_reply) {
+          // The monitored process sent it and has dropped the monitor already.
+          p.relations->monitors.erase(alias);
+        } else {
+          remove_monitor(p, alias);
+        }
       }
       s->kind = signal_kind::message;
       s->a = std::move(s->b);

@@ -23,7 +23,7 @@ inline void arm_receive_timer(process& p, timeout after) {
   constexpr int64_t longest_ms = int64_t(1) << 40;
   const int64_t ms = std::min(after.milliseconds(), longest_ms);
   auto* t = new receive_timer;
-  t->deadline = std::chrono::steady_clock::now().time_since_epoch().count() + ms * 1'000'000;
+  t->deadline = deadline_after(ms);
   t->number = p.number;
   t->seq = p.receive_seq;
   t->wheel = here.index();

@@ -32,6 +32,11 @@ enum class signal_kind : uint8_t {
 struct signal {
   signal* next = nullptr;
   signal_kind kind;
+  // monitor: its alias ends with the first message through it (reply_demonitor), so the target
+  // may drop the monitor itself when it sends that message. alias_message: sent by the monitored
+  // process through such an alias, having dropped the monitor on its side; the receiver ends it
+  // without a demonitor signal. (A gen call's monitor costs one signal less that way.)
+  bool ends_at_reply = false;
   pid from;
   term a;
   term b;

@@ -139,7 +139,9 @@ send_outcome send_message(process& sender, const pid& to, term message) noexcept
   return outcome;
 }
 
-void send_to_alias(node_state& node, const pid& from, const ref& alias, term message) noexcept {
+void send_to_alias(node_state& node, const pid& from, const term& alias_term, term message,
+                   bool ends_monitor) noexcept {
+  const ref alias = alias_term.as_ref();
   if (!node.is_local(pid{alias.node, 0, 0, 0})) {
     if (auto route = node.remote()) {
       try {
@@ -152,7 +154,8 @@ void send_to_alias(node_state& node, const pid& from, const ref& alias, term mes
   // Only references made by new_alias_ref (four words, this incarnation) can be aliases here.
   if (alias.len != 4 || alias.creation != node.creation) return;
   const uint64_t owner = uint64_t(alias.ids[2]) | (uint64_t(alias.ids[3]) << 32);
-  auto* s = new signal(signal_kind::alias_message, from, term(alias), std::move(message));
+  auto* s = new signal(signal_kind::alias_message, from, alias_term, std::move(message));
+  s->ends_at_reply = ends_monitor;
   if (!push_local(node, node.make_pid(owner), s)) delete s;
 }
 

@@ -1,8 +1,50 @@
 #include "runtime/timer_wheel.hpp"
 
+#include <time.h>
+
 #include <algorithm>
+#include <chrono>
 
 namespace otp::detail {
+
+namespace {
+
+constexpr int64_t coarse_from_ms = 1000;
+
+int64_t steady_now() noexcept { return std::chrono::steady_clock::now().time_since_epoch().count(); }
+
+#if defined(CLOCK_MONOTONIC_COARSE)
+// steady_clock is CLOCK_MONOTONIC; its coarse variant is the same clock as of the last tick.
+static_assert(std::chrono::steady_clock::period::num == 1 &&
+              std::chrono::steady_clock::period::den == 1'000'000'000);
+
+int64_t coarse_slack() noexcept {
+  static const int64_t slack = [] {
+    timespec res{};
+    if (clock_getres(CLOCK_MONOTONIC_COARSE, &res) != 0) return int64_t(-1);
+    return 2 * (int64_t(res.tv_sec) * 1'000'000'000 + res.tv_nsec);
+  }();
+  return slack;
+}
+
+int64_t coarse_now() noexcept {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+  return int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+#endif
+
+}  // namespace
+
+int64_t deadline_after(int64_t ms) noexcept {
+#if defined(CLOCK_MONOTONIC_COARSE)
+  if (ms >= coarse_from_ms) {
+    const int64_t slack = coarse_slack();
+    if (slack >= 0) return coarse_now() + slack + ms * 1'000'000;
+  }
+#endif
+  return steady_now() + ms * 1'000'000;
+}
 
 void timer_wheel::arm(receive_timer* t) noexcept {
   std::lock_guard<spin_lock> hold(lock_);

@@ -37,6 +37,13 @@ struct receive_timer {
   static void operator delete(void* p, std::size_t size) noexcept { small_deallocate(p, size); }
 };
 
+/// The deadline of a timer of `ms` milliseconds armed now, in steady_clock ticks; never earlier
+/// than steady_clock's now + ms. Every gen_server call arms a 5 s timer, and a precise clock read
+/// was a twentieth of a call's latency: a long timer (a second or more) takes the kernel's coarse
+/// clock instead, a memory read, plus twice its resolution (the most it lags the precise clock),
+/// so that it fires a few milliseconds late at worst, never early.
+int64_t deadline_after(int64_t ms) noexcept;
+
 class timer_wheel {
  public:
   struct fired {

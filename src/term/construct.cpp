@@ -14,6 +14,13 @@ term make_tuple(std::span<const term> elements) {
   return term::adopt(t);
 }
 
+term detail::make_tuple_moving(std::span<term> elements) {
+  void* mem = detail::heap_node::operator new(sizeof(detail::tuple_node) + elements.size() * sizeof(term));
+  auto* t = ::new (mem) detail::tuple_node(elements.size());
+  for (std::size_t i = 0; i < elements.size(); ++i) ::new (t->elements() + i) term(std::move(elements[i]));
+  return term::adopt(t);
+}
+
 term cons(term head, term tail) {
   return term::adopt(new detail::cons_node(std::move(head), std::move(tail)));
 }

@@ -53,14 +53,17 @@ namespace {
 
 using worklist = small_stack<heap_node*, 32>;
 
-// Gives up `child`'s reference without running ~term (which could recurse): the reference is
-// moved into storage that is never destroyed, leaving `child` as [].
-void drop(term& child, worklist& work) noexcept {
-  if (!child.is_boxed()) return;
-  heap_node* n = child.node();
+// Gives up the reference `child` holds; `child` itself is left as it is, so the node holding it
+// must then be freed without running ~term on it (which would give the reference up again).
+[[gnu::always_inline]] inline void drop(const term& child, worklist& work) noexcept {
+  if (child.is_boxed() && drop_reference(child.node())) work.push(child.node());
+}
+
+// The same for a term whose destructor will run: it is left as [].
+void drop_and_clear(term& child, worklist& work) noexcept {
+  drop(child, work);
   alignas(term) unsigned char sink[sizeof(term)];
   ::new (sink) term(std::move(child));
-  if (drop_reference(n)) work.push(n);
 }
 
 void drop_node(heap_node* n, worklist& work) noexcept {
@@ -73,7 +76,7 @@ void free_one(heap_node* n, worklist& work) noexcept {
     case node_kind::tuple: {
       auto* t = static_cast<tuple_node*>(n);
       for (std::size_t i = 0; i < t->arity; ++i) drop(t->elements()[i], work);
-      // Elements are now all [] (trivial to destroy), so skipping their destructors is fine.
+      // The elements' references are given up: their destructors must not run.
       const std::size_t bytes = sizeof(tuple_node) + t->arity * sizeof(term);
       t->~tuple_node();
       heap_node::operator delete(t, bytes);
@@ -90,14 +93,15 @@ void free_one(heap_node* n, worklist& work) noexcept {
       auto* c = static_cast<cons_node*>(n);
       drop(c->head, work);
       drop(c->tail, work);
-      delete c;
+      // As for a tuple: head and tail gave up their references, so no destructor runs.
+      heap_node::operator delete(c, sizeof(cons_node));
       return;
     }
     case node_kind::map: {
       auto* m = static_cast<map_node*>(n);
       for (auto& [k, v] : m->entries) {
-        drop(k, work);
-        drop(v, work);
+        drop_and_clear(k, work);
+        drop_and_clear(v, work);
       }
       delete m;
       return;

@@ -148,3 +148,53 @@ TEST(Alias, InboundAliasSendFromAnotherNode) {
   ASSERT_EQ(f.wait_for(bound), std::future_status::ready);
   EXPECT_EQ(f.get(), term("via alias"_a));
 }
+
+// send/2 with the destination held in a term (`Dest ! Msg`): a pid, a registered name, {Name,
+// Node} on this node and an alias all deliver; anything else is badarg.
+TEST(Alias, SendToADestinationHeldInATerm) {
+  node n({.schedulers = 2});
+  auto [got, badarg] = n.run([] {
+    register_name("send_term_test"_a, self());
+    const term alias_term(alias());
+    send(term(self()), "by_pid"_a);
+    send(term("send_term_test"_a), "by_name"_a);
+    send(tuple("send_term_test"_a, self().node), "by_name_and_node"_a);
+    send(alias_term, "by_alias"_a);
+    std::vector<term> got;
+    for (int i = 0; i < 4; ++i) got.push_back(next_message());
+    bool badarg = false;
+    try {
+      send(term(42), "nowhere"_a);
+    } catch (const erlang_error& e) {
+      badarg = e.reason() == term(atoms::badarg);
+    }
+    return std::pair{got, badarg};
+  });
+  EXPECT_EQ(got, (std::vector<term>{"by_pid"_a, "by_name"_a, "by_name_and_node"_a, "by_alias"_a}));
+  EXPECT_TRUE(badarg);
+}
+
+// {alias, reply_demonitor} answered by the monitored process itself (a gen call's reply): that
+// one message ends the monitor on both sides, and the process's later exit sends no DOWN.
+TEST(Alias, ReplyFromTheMonitoredProcessEndsTheMonitorOnBothSides) {
+  node n({.schedulers = 2});
+  auto [got, mine, theirs, no_down] = n.run([] {
+    pid server = spawn([] {
+      send(receive(), "reply"_a);
+      receive();
+    });
+    const term m = monitor_term(server, monitor_alias::reply_demonitor);
+    send(server, m);
+    const term reply = next_message();
+    const auto mine = process_info(self())->monitors.size();
+    const auto theirs = process_info(server)->monitored_by.size();
+    exit(server, atoms::kill);
+    next_down(monitor(server));
+    send_via_helper(m.as_ref(), "late"_a);
+    return std::tuple{reply, mine, theirs, mailbox_empty()};
+  });
+  EXPECT_EQ(got, term("reply"_a));
+  EXPECT_EQ(mine, 0u);
+  EXPECT_EQ(theirs, 0u);
+  EXPECT_TRUE(no_down);
+}

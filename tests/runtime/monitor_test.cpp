@@ -191,3 +191,23 @@ TEST(Monitor, ManyMonitorsAndLinksEachFireOnceUnlessRemoved) {
   EXPECT_EQ(strays, 0);
   EXPECT_EQ(watched_by, std::size_t(count / 2));
 }
+
+// monitor_term/demonitor(term): the reference as a term names the same monitor as its ref
+// form; demonitor with flush takes away a DOWN already delivered.
+TEST(Monitor, TermFormOfTheReferenceNamesTheSameMonitor) {
+  node n({.schedulers = 2});
+  auto [same, was_active, left] = n.run([] {
+    pid p = spawn([] { receive(); });
+    const term m = monitor_term(p, monitor_alias::none);
+    exit(p, atoms::kill);
+    // Wait for the exit through a second monitor: then the first DOWN is in the mailbox too.
+    next_down(monitor(p));
+    const bool active = demonitor(m, true);
+    const bool still =
+        receive([&](const term& x) { return x.is_tuple(5) && x[1] == m; }, timeout::ms(0)).has_value();
+    return std::tuple{m.is_ref() && term(m.as_ref()) == m, active, still};
+  });
+  EXPECT_TRUE(same);
+  EXPECT_FALSE(was_active);  // it had fired
+  EXPECT_FALSE(left);
+}

@@ -61,8 +61,11 @@ class gen_server_core : public reactor {
   // ---- dispatch (gen_server_core.cpp) ------------------------------------------------------------
   void dispatch(const term& message);
   void handle_call_message(const term& message);
-  /// Runs a callback; an exception in it crashes the server (terminate, report, exit).
-  action guarded(const std::function<action()>& callback);
+  /// Runs a callback; an exception in it crashes the server (terminate, report, exit). A template
+  /// rather than a std::function: the call path's closure would not fit std::function's inline
+  /// buffer, and a heap allocation per message showed in the call-latency profile.
+  template <class Callback>
+  action guarded(const Callback& callback);
   /// Applies the result of a callback; `caller` is set for a call's result.
   void apply(action result, const std::optional<gen::from>& caller);
   void apply_next(const action& result);

@@ -64,6 +64,9 @@ void send(const pid& to, term message);
 void send(atom registered_name, term message);
 /// Sends to {Name, Node}; a remote node goes through the node's remote route.
 void send(atom registered_name, atom node_name, term message);
+/// Sends to a destination held in a term, as `Dest ! Msg` takes it: a pid, a registered name,
+/// {Name, Node} or an alias reference. Anything else throws erlang_error(badarg).
+void send(const term& destination, term message);
 
 /// Selective receive. Returns the first message in the mailbox for which `match` is true, waiting
 /// up to `after`; nullopt on timeout. Messages that do not match stay in the mailbox in order.
@@ -99,6 +102,10 @@ enum class monitor_alias : uint8_t {
 /// reach the caller while the alias is active, and are dropped after. gen calls use this so a
 /// reply that comes after the caller gave up never lands in its mailbox.
 ref monitor(const pid& target, monitor_alias alias_mode);
+/// monitor/3 giving the reference as a term, the form Erlang code holds it in. For callers that
+/// put it into messages (gen's reply tag): the monitor's signals then share its one heap node
+/// instead of each making its own.
+term monitor_term(const pid& target, monitor_alias alias_mode);
 
 /// A new alias of the calling process (erlang:alias/0); active until unalias/1.
 ref alias();
@@ -115,6 +122,8 @@ ref monitor(atom registered_name, atom node_name);
 /// Removes a monitor. With `flush`, also removes a DOWN message of it already in the mailbox.
 /// Returns false when the monitor was not active (already fired or unknown), as demonitor/2 info.
 bool demonitor(const ref& monitor_ref, bool flush = false);
+/// demonitor/2 for a reference held as a term (as monitor_term gives it).
+bool demonitor(const term& monitor_ref, bool flush = false);
 /// process_flag(trap_exit, Value); returns the previous value.
 bool trap_exit(bool value);
 /// Whether the calling process traps exits (process_info(self(), trap_exit)).

@@ -286,11 +286,16 @@ requires std::same_as<std::remove_cvref_t<V>, std::vector<term>> term make_tuple
 inline term tuple(std::initializer_list<term> elements) {
   return make_tuple({elements.begin(), elements.size()});
 }
-/// tuple(a, b, c): the Erlang tuple {a, b, c}.
+namespace detail {
+/// A tuple of `elements`, moved into it (each is left as []).
+term make_tuple_moving(std::span<term> elements);
+}  // namespace detail
+/// tuple(a, b, c): the Erlang tuple {a, b, c}. Each element is made once and moved into the
+/// tuple, not copied: no reference count taken and dropped again per boxed element.
 template <class... Ts>
 term tuple(Ts&&... elements) {
-  const term items[] = {term(std::forward<Ts>(elements))..., term()};
-  return make_tuple({items, sizeof...(Ts)});
+  term items[] = {term(std::forward<Ts>(elements))..., term()};
+  return detail::make_tuple_moving({items, sizeof...(Ts)});
 }
 
 term cons(term head, term tail);

@@ -1,7 +1,7 @@
 // gen's call, cast and send: every kind of server_ref goes through resolve() and one call path.
 //
 // The reply tag is [alias | MonitorRef], as Erlang 24+ sends it: the monitor ref doubles as an
-// alias of the caller that ends with the monitor (monitor_alias::demonitor), and gen::reply
+// alias of the caller that ends with the monitor (monitor_alias::reply_demonitor), and gen::reply
 // sends through the alias when the tag says so. A server that answers after the caller gave up
 // (timeout, then demonitor) sends into a dead alias and the runtime drops the reply, so no stray
 // {Tag, Reply} is left in the caller's mailbox. A reply already queued when the demonitor runs is
@@ -68,15 +68,17 @@ expected<term, call_error> try_call(const server_ref& server, term request, time
   // A process waiting for its own reply would wait forever; Erlang exits with calling_self.
   if (*target == self()) return failed(call_error::exited, atom("calling_self"));
 
-  const ref mref = monitor(*target, monitor_alias::demonitor);
-  const term mref_term(mref);
-  const term tag = cons(atoms::alias, mref_term);
+  // reply_demonitor: the reply ends alias and monitor, and since the server sends it, the server
+  // drops its side of the monitor as it replies (no demonitor signal after each call). Equivalent
+  // here to gen's {alias, demonitor}: nothing but the reply comes through the alias, and the
+  // demonitor below still ends both when no reply came.
+  const term mref = monitor_term(*target, monitor_alias::reply_demonitor);
+  const term tag = cons(atoms::alias, mref);
   otp::send(*target, tuple(spec.label, tuple(self(), tag), std::move(request)));
 
   std::optional<term> answer = receive(
       [&](const term& m) {
-        return (m.is_tuple(2) && m[0] == tag) ||
-               (m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && m[1] == mref_term);
+        return (m.is_tuple(2) && m[0] == tag) || (m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && m[1] == mref);
       },
       t);
   if (!answer) {

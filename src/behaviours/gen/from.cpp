@@ -15,7 +15,7 @@ void reply(const from& to, term reply) {
   // [alias | Ref]: the caller wants the reply through the alias, so that a reply it no longer
   // waits for is dropped by the runtime instead of queued.
   if (to.tag.is_cons() && to.tag.head().is_atom(atoms::alias) && to.tag.tail().is_ref())
-    otp::send(to.tag.tail().as_ref(), std::move(message));
+    otp::send(to.tag.tail(), std::move(message));
   else
     otp::send(to.caller, std::move(message));
 }
