@@ -148,3 +148,17 @@ TEST(TimerWheel, ReceiveTimeoutsAcrossSchedulersComeNeverEarly) {
   });
   EXPECT_EQ(early, 0);
 }
+
+// A timer's deadline is never before now + its time, whichever clock it was read from (a long
+// timer reads the coarse one), and not much after it either.
+TEST(TimerWheel, DeadlineIsNeverEarly) {
+  for (const int64_t after_ms : {1, 10, 999, 1000, 5000, 60000}) {
+    for (int i = 0; i < 1000; ++i) {
+      const int64_t before = std::chrono::steady_clock::now().time_since_epoch().count();
+      const int64_t deadline = otp::detail::deadline_after(after_ms);
+      ASSERT_GE(deadline, before + after_ms * ms) << after_ms << " ms";
+      // The coarse clock's slack is two of its ticks: a few ms on any kernel configuration.
+      ASSERT_LE(deadline, before + after_ms * ms + 100 * ms) << after_ms << " ms";
+    }
+  }
+}
