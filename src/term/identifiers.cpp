@@ -44,13 +44,6 @@ std::strong_ordering operator<=>(const port& a, const port& b) noexcept {
   return cmp(a.creation, b.creation);
 }
 
-bool operator==(const ref& a, const ref& b) noexcept {
-  if (a.node != b.node || a.creation != b.creation || a.len != b.len) return false;
-  for (uint8_t i = 0; i < a.len && i < ref::max_words; ++i)
-    if (a.ids[i] != b.ids[i]) return false;
-  return true;
-}
-
 std::strong_ordering operator<=>(const ref& a, const ref& b) noexcept {
   if (a.node != b.node) return cmp(a.node, b.node);
   // A shorter ref has implicit zero high words, as when erts compares refs of different lengths.

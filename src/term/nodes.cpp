@@ -143,7 +143,7 @@ void free_one(heap_node* n, worklist& work) noexcept {
 
 void destroy_node(heap_node* node) noexcept {
   worklist work;
-  work.push(node);
+  free_one(node, work);
   while (!work.empty()) free_one(work.pop(), work);
 }
 

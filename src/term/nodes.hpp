@@ -55,14 +55,7 @@ struct sub_binary_node : heap_node {
   const char* data() const noexcept { return parent->data() + offset; }
 };
 
-/// Elements are stored right after the struct.
-struct tuple_node : heap_node {
-  std::size_t arity;
-  explicit tuple_node(std::size_t n) noexcept : heap_node(node_kind::tuple), arity(n) {}
-  term* elements() noexcept { return reinterpret_cast<term*>(this + 1); }
-  const term* elements() const noexcept { return reinterpret_cast<const term*>(this + 1); }
-};
-static_assert(sizeof(tuple_node) % alignof(term) == 0);
+// tuple_node is in <otp/term/term.hpp>: element access is inline.
 
 struct cons_node : heap_node {
   term head;

@@ -11,7 +11,7 @@ namespace otp::detail {
 template <class T, std::size_t N>
 class small_stack {
  public:
-  void push(const T& v) {
+  [[gnu::always_inline]] void push(const T& v) {
     // Once spilled, keep pushing to the heap part so that pop order stays last-in first-out.
     if (spill_.empty() && size_ < N) {
       local_[size_++] = v;

@@ -101,16 +101,9 @@ port term::as_port() const {
 
 // ---- tuples and lists --------------------------------------------------------------------------------
 
-std::size_t term::tuple_size() const {
-  if (!is_tuple()) wrong_type("a tuple", *this);
-  return detail::node_as<detail::tuple_node>(*this)->arity;
-}
+void detail::throw_not_a_tuple(const term& t) { wrong_type("a tuple", t); }
 
-const term& term::element(std::size_t index) const {
-  const std::size_t n = tuple_size();
-  if (index >= n) index_out_of_range(index);
-  return detail::node_as<detail::tuple_node>(*this)->elements()[index];
-}
+void detail::throw_tuple_index(std::size_t index) { index_out_of_range(index); }
 
 std::span<const term> term::tuple_elements() const {
   const std::size_t n = tuple_size();

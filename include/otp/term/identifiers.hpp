@@ -45,7 +45,13 @@ struct ref {
   uint8_t len = 0;                        // number of used words in ids (1..5)
   std::array<uint32_t, max_words> ids{};  // ids[0] is the least significant word, as on the wire
 
-  friend bool operator==(const ref& a, const ref& b) noexcept;
+  // Inline: monitors and aliases are looked up by reference on every gen_server call.
+  friend bool operator==(const ref& a, const ref& b) noexcept {
+    if (a.node != b.node || a.creation != b.creation || a.len != b.len) return false;
+    for (uint8_t i = 0; i < a.len && i < max_words; ++i)
+      if (a.ids[i] != b.ids[i]) return false;
+    return true;
+  }
   /// Erlang's order for refs: node, then the id words from the most significant.
   friend std::strong_ordering operator<=>(const ref& a, const ref& b) noexcept;
 };

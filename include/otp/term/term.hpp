@@ -67,6 +67,8 @@ class bad_term_access : public std::logic_error {
   using std::logic_error::logic_error;
 };
 
+class term;
+
 namespace detail {
 /// What kind of heap node a boxed term points to (finer than term_type).
 enum class node_kind : uint8_t {
@@ -97,6 +99,18 @@ struct heap_node {
   static void* operator new(std::size_t size);
   static void operator delete(void* p, std::size_t size) noexcept;
 };
+/// A tuple; its elements are stored right after the struct. Here rather than with the other
+/// layouts (src/term/nodes.hpp) because element access is inline: every receive pattern and
+/// every gen_server message tests a tuple's size and elements.
+struct tuple_node : heap_node {
+  std::size_t arity;
+  explicit tuple_node(std::size_t n) noexcept : heap_node(node_kind::tuple), arity(n) {}
+  term* elements() noexcept { return reinterpret_cast<term*>(this + 1); }
+  const term* elements() const noexcept { return reinterpret_cast<const term*>(this + 1); }
+};
+static_assert(sizeof(tuple_node) % alignof(uint64_t) == 0);
+[[noreturn]] void throw_not_a_tuple(const term& t);
+[[noreturn]] void throw_tuple_index(std::size_t index);
 void destroy_node(heap_node* node) noexcept;  // frees a node whose count reached zero (iteratively)
 /// Gives up one counted reference; true if it was the last. The sole owner (count 1) needs no
 /// read-modify-write: nobody else can be copying or dropping the node at the same time.
@@ -173,8 +187,16 @@ class term {
   ref as_ref() const;
   port as_port() const;
 
-  std::size_t tuple_size() const;
-  const term& element(std::size_t index) const;  // 0-based (Erlang's element/2 is 1-based)
+  std::size_t tuple_size() const {
+    if (!is_tuple()) [[unlikely]]
+      detail::throw_not_a_tuple(*this);
+    return static_cast<const detail::tuple_node*>(node())->arity;
+  }
+  const term& element(std::size_t index) const {  // 0-based (Erlang's element/2 is 1-based)
+    if (index >= tuple_size()) [[unlikely]]
+      detail::throw_tuple_index(index);
+    return static_cast<const detail::tuple_node*>(node())->elements()[index];
+  }
   const term& operator[](std::size_t index) const { return element(index); }
   std::span<const term> tuple_elements() const;
 
