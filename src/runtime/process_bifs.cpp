@@ -127,16 +127,44 @@ ref monitor(const pid& target) { return monitor(target, monitor_alias::none); }
 
 ref monitor(const pid& target, monitor_alias alias_mode) { return monitor_term(target, alias_mode).as_ref(); }
 
+namespace {
+
+/// A new monitor's reference; one that is also an alias names this process too.
+ref new_monitor_ref(detail::process& p, monitor_alias alias_mode) {
+  return alias_mode != monitor_alias::none ? detail::new_alias_ref(*p.node, p.number)
+                                           : detail::new_ref(*p.node);
+}
+
+/// The monitor's record (and its alias's) on this side; the target learns of it by a signal.
+void record_monitor(detail::process& p, const ref& r, const pid& target, monitor_alias alias_mode) {
+  detail::process_relations& rel = p.rel();
+  if (alias_mode != monitor_alias::none) rel.aliases.emplace(r, alias_mode);
+  rel.monitors.emplace(r, detail::monitor_target{target, term()});
+}
+
+}  // namespace
+
 term monitor_term(const pid& target, monitor_alias alias_mode) {
   detail::process& p = current_process();
-  // A monitor that is also an alias needs a reference that names this process.
-  const bool aliased = alias_mode != monitor_alias::none;
-  const ref r = aliased ? detail::new_alias_ref(*p.node, p.number) : detail::new_ref(*p.node);
-  const term ref_term(r);
-  detail::process_relations& rel = p.rel();
-  if (aliased) rel.aliases.emplace(r, alias_mode);
-  rel.monitors.emplace(r, detail::monitor_target{target, term()});
+  const ref r = new_monitor_ref(p, alias_mode);
+  term ref_term(r);
+  record_monitor(p, r, target, alias_mode);
   auto* s = new signal(signal_kind::monitor, p.self_pid(), ref_term);
+  s->ends_at_reply = alias_mode == monitor_alias::reply_demonitor;
+  deliver_signal(*p.node, target, s);
+  return ref_term;
+}
+
+term send_monitored(const pid& target, monitor_alias alias_mode,
+                    detail::function_ref<term(const term& monitor_ref)> make_message) {
+  detail::process& p = current_process();
+  detail::consume_reduction(p);
+  const ref r = new_monitor_ref(p, alias_mode);
+  term ref_term(r);
+  // Built before anything is recorded: if it throws, no monitor is left behind.
+  term message = make_message(ref_term);
+  record_monitor(p, r, target, alias_mode);
+  auto* s = new signal(signal_kind::monitored_message, p.self_pid(), std::move(message), ref_term);
   s->ends_at_reply = alias_mode == monitor_alias::reply_demonitor;
   deliver_signal(*p.node, target, s);
   return ref_term;

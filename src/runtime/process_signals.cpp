@@ -87,6 +87,12 @@ std::optional<term> handle_signal(process& p, signal* s) {
     case signal_kind::monitor:
       p.rel().monitored_by.emplace(s->a.as_ref(), monitor_watcher{s->from, s->ends_at_reply});
       break;
+    case signal_kind::monitored_message:
+      p.rel().monitored_by.emplace(s->b.as_ref(), monitor_watcher{s->from, s->ends_at_reply});
+      s->kind = signal_kind::message;
+      s->b = term();
+      p.mq.append(s);
+      return std::nullopt;
     case signal_kind::demonitor:
       if (p.relations != nullptr) p.relations->monitored_by.erase(s->a.as_ref());
       p.trim_relations();

@@ -27,13 +27,16 @@ enum class signal_kind : uint8_t {
   info_request,     // a: reply ref — process_info asked by `from`
   wake,             // nothing: only makes the process run (blocking work finished)
   alias_message,    // a: the alias (a ref); b: the message — delivered only while the alias is active
+  // monitor then message, from the same sender in one signal (send_monitored, a gen call's
+  // request): a: the message; b: the monitor's ref. Answered as a monitor when the target is gone.
+  monitored_message,
 };
 
 struct signal {
   signal* next = nullptr;
   signal_kind kind;
-  // monitor: its alias ends with the first message through it (reply_demonitor), so the target
-  // may drop the monitor itself when it sends that message. alias_message: sent by the monitored
+  // monitor, monitored_message: its alias ends with the first message through it (reply_demonitor), so the
+  // target may drop the monitor itself when it sends that message. alias_message: sent by the monitored
   // process through such an alias, having dropped the monitor on its side; the receiver ends it
   // without a demonitor signal. (A gen call's monitor costs one signal less that way.)
   bool ends_at_reply = false;

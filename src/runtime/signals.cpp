@@ -12,6 +12,8 @@ void answer_missing_target(node_state& node, const pid& target, signal* s, const
     deliver_signal(node, s->from, new signal(signal_kind::exit_linked, target, reason));
   } else if (s->kind == signal_kind::monitor) {
     deliver_signal(node, s->from, new signal(signal_kind::down, target, s->a, reason));
+  } else if (s->kind == signal_kind::monitored_message) {
+    deliver_signal(node, s->from, new signal(signal_kind::down, target, s->b, reason));
   } else if (s->kind == signal_kind::info_request) {
     // process_info of a process that is gone is `undefined`.
     deliver_signal(node, s->from, new signal(signal_kind::message, target, tuple(s->a, atoms::undefined)));
@@ -36,6 +38,8 @@ bool forward_remote(remote_route& route, const pid& to, const signal& s) {
       return route.unlink(s.from, to);
     case signal_kind::monitor:
       return route.monitor(s.from, to, s.a.as_ref());
+    case signal_kind::monitored_message:
+      return route.monitor(s.from, to, s.b.as_ref()) && route.send(s.from, to, s.a);
     case signal_kind::demonitor:
       return route.demonitor(s.from, to, s.a.as_ref());
     case signal_kind::down:

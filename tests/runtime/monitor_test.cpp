@@ -1,6 +1,7 @@
 // erlang:monitor/2 and demonitor/1,2.
 
 #include <algorithm>
+#include <stdexcept>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -210,4 +211,45 @@ TEST(Monitor, TermFormOfTheReferenceNamesTheSameMonitor) {
   EXPECT_TRUE(same);
   EXPECT_FALSE(was_active);  // it had fired
   EXPECT_FALSE(left);
+}
+
+// send_monitored: the monitor and the message arrive as one (the target sees the monitor before
+// the message), a target that is gone answers with DOWN noproc, and a message builder that throws
+// leaves no monitor behind.
+TEST(Monitor, SendMonitoredIsAMonitorThenASend) {
+  node n({.schedulers = 2});
+  auto [got, watched_by, down_reason, dead_reason, left] = n.run([] {
+    const pid me = self();
+    pid target = spawn([me] {
+      const term m = receive();
+      send(me, tuple(m, int64_t(process_info(self())->monitored_by.size())));
+      receive();
+    });
+    const term mref =
+        send_monitored(target, monitor_alias::none, [&](const term& r) { return tuple("hello"_a, r); });
+    const term reply = next_message();
+    exit(target, atoms::kill);
+    const term down = next_down(mref.as_ref());
+
+    auto [gone, gone_watch] = spawn_monitor([] {});
+    next_down(gone_watch);
+    const term dead_ref =
+        send_monitored(gone, monitor_alias::none, [](const term&) { return term("lost"_a); });
+    const term dead_down = next_down(dead_ref.as_ref());
+
+    bool threw = false;
+    try {
+      send_monitored(me, monitor_alias::demonitor,
+                     [](const term&) -> term { throw std::runtime_error("no"); });
+    } catch (const std::runtime_error&) {
+      threw = true;
+    }
+    const auto monitors_left = threw ? process_info(self())->monitors.size() : 99;
+    return std::tuple{reply[0], reply[1].as_int(), down[4], dead_down[4], monitors_left};
+  });
+  EXPECT_TRUE(got.is_tuple(2) && got[0] == term("hello"_a) && got[1].is_ref());
+  EXPECT_EQ(watched_by, 1);
+  EXPECT_EQ(down_reason, term(atoms::killed));
+  EXPECT_EQ(dead_reason, term(atoms::noproc));
+  EXPECT_EQ(left, 0u);
 }

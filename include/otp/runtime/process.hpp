@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include <otp/detail/function_ref.hpp>
 #include <otp/runtime/errors.hpp>
 #include <otp/runtime/timeout.hpp>
 #include <otp/term/term.hpp>
@@ -102,6 +103,12 @@ enum class monitor_alias : uint8_t {
 /// reach the caller while the alias is active, and are dropped after. gen calls use this so a
 /// reply that comes after the caller gave up never lands in its mailbox.
 ref monitor(const pid& target, monitor_alias alias_mode);
+/// monitor/3, then send/2 to the same process, as one signal: a gen call's first step (Erlang's
+/// gen does erlang:monitor(process, Pid, [{alias, Mode}]) then Pid ! Request). The message is
+/// built by `make_message` from the monitor's reference, which a request carries as its reply
+/// tag. Returns the reference; as separate calls would, a target that is gone gives DOWN noproc.
+term send_monitored(const pid& target, monitor_alias alias_mode,
+                    detail::function_ref<term(const term& monitor_ref)> make_message);
 /// monitor/3 giving the reference as a term, the form Erlang code holds it in. For callers that
 /// put it into messages (gen's reply tag): the monitor's signals then share its one heap node
 /// instead of each making its own.

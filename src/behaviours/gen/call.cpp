@@ -72,9 +72,11 @@ expected<term, call_error> try_call(const server_ref& server, term request, time
   // drops its side of the monitor as it replies (no demonitor signal after each call). Equivalent
   // here to gen's {alias, demonitor}: nothing but the reply comes through the alias, and the
   // demonitor below still ends both when no reply came.
-  const term mref = monitor_term(*target, monitor_alias::reply_demonitor);
-  const term tag = cons(atoms::alias, mref);
-  otp::send(*target, tuple(spec.label, tuple(self(), tag), std::move(request)));
+  term tag;
+  const term mref = send_monitored(*target, monitor_alias::reply_demonitor, [&](const term& monitor_ref) {
+    tag = cons(atoms::alias, monitor_ref);
+    return tuple(spec.label, tuple(self(), tag), std::move(request));
+  });
 
   std::optional<term> answer = receive(
       [&](const term& m) {
