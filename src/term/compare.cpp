@@ -126,7 +126,7 @@ int compare_shallow(const pending& p, pending_stack& stack) {
     case term_type::port:
       return three_way(node_as<detail::port_node>(a)->value, node_as<detail::port_node>(b)->value);
     case term_type::pid:
-      return three_way(node_as<detail::pid_node>(a)->value, node_as<detail::pid_node>(b)->value);
+      return three_way(a.as_pid(), b.as_pid());  // either may be a local one held in its word
     case term_type::nil:
       return 0;
     case term_type::bitstring:

@@ -37,10 +37,25 @@ struct hasher {
 
 }  // namespace
 
+namespace {
+
+// A pid hashes by its value, held in the word (a local one) or in a node alike: the same pid is
+// boxed on the nodes it is remote to, and must hash the same there.
+void mix_pid(hasher& hs, const pid& p) {
+  hs.mix(uint64_t(term_type::pid) << 56 | uint64_t(node_kind::pid));
+  hs.mix(std::hash<pid>{}(p));
+}
+
+}  // namespace
+
 std::size_t term::hash() const noexcept {
   hasher hs;
   if (!is_boxed()) {
-    hs.mix(w_);
+    if (is_pid()) {
+      mix_pid(hs, as_pid());
+    } else {
+      hs.mix(w_);
+    }
     return std::size_t(hs.h);
   }
   detail::small_stack<const term*, 32> stack;
@@ -48,7 +63,11 @@ std::size_t term::hash() const noexcept {
   while (!stack.empty()) {
     const term& t = *stack.pop();
     if (!t.is_boxed()) {
-      hs.mix(t.raw_word());  // small integers, atoms and [] are canonical words
+      if (t.is_pid()) {
+        mix_pid(hs, t.as_pid());
+      } else {
+        hs.mix(t.raw_word());  // small integers, atoms and [] are canonical words
+      }
       continue;
     }
     const detail::heap_node* n = t.node();
@@ -93,7 +112,7 @@ std::size_t term::hash() const noexcept {
         break;
       }
       case node_kind::pid:
-        hs.mix(std::hash<pid>{}(node_as<detail::pid_node>(t)->value));
+        hs.mix(std::hash<pid>{}(node_as<detail::pid_node>(t)->value));  // as mix_pid, after the kind
         break;
       case node_kind::ref:
         hs.mix(std::hash<ref>{}(node_as<detail::ref_node>(t)->value));

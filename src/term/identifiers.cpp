@@ -12,8 +12,14 @@
 namespace otp {
 namespace {
 
-// Name index and creation packed into one word so that readers never see a torn pair.
+// Name index and creation packed into one word so that readers never see a torn pair; the top bit
+// says whether it has been set (before that, no pid is the local node's in the term layer's eyes).
+constexpr uint64_t set_bit = uint64_t(1) << 63;
 std::atomic<uint64_t> local_node_word{uint64_t(atoms::nonode_nohost.index()) << 32};
+
+uint64_t node_word(atom name, uint32_t creation) noexcept {
+  return set_bit | uint64_t(name.index()) << 32 | creation;
+}
 
 template <class T>
 std::strong_ordering cmp(const T& a, const T& b) noexcept {
@@ -23,12 +29,16 @@ std::strong_ordering cmp(const T& a, const T& b) noexcept {
 }  // namespace
 
 local_node_info local_node() noexcept {
-  const uint64_t w = local_node_word.load(std::memory_order_acquire);
+  const uint64_t w = local_node_word.load(std::memory_order_acquire) & ~set_bit;
   return {atom::from_index(uint32_t(w >> 32)), uint32_t(w)};
 }
 
 void set_local_node(atom name, uint32_t creation) noexcept {
-  local_node_word.store(uint64_t(name.index()) << 32 | creation, std::memory_order_release);
+  local_node_word.store(node_word(name, creation), std::memory_order_release);
+}
+
+bool detail::is_set_local_node(atom name, uint32_t creation) noexcept {
+  return local_node_word.load(std::memory_order_acquire) == node_word(name, creation);
 }
 
 std::strong_ordering operator<=>(const pid& a, const pid& b) noexcept {

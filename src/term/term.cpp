@@ -28,7 +28,13 @@ term::term(double value) : w_(nil_word) {
   if (!std::isfinite(value)) throw std::domain_error("NaN and infinity are not Erlang floats");
   *this = adopt(new detail::float_node(value));
 }
-term::term(const pid& p) : w_(nil_word) { *this = adopt(new detail::pid_node(p)); }
+term::term(const pid& p) : w_(nil_word) {
+  if (p.serial < (uint32_t(1) << local_pid_serial_bits) && detail::is_set_local_node(p.node, p.creation)) {
+    w_ = (uint64_t(p.serial) << 32 | p.id) << 3 | local_pid_tag;
+    return;
+  }
+  *this = adopt(new detail::pid_node(p));
+}
 term::term(const ref& r) : w_(nil_word) { *this = adopt(new detail::ref_node(r)); }
 term::term(const port& p) : w_(nil_word) { *this = adopt(new detail::port_node(p)); }
 
@@ -38,6 +44,7 @@ term_type term::type() const noexcept {
   if (is_small()) return term_type::integer;
   if (is_atom()) return term_type::atom;
   if (is_nil()) return term_type::nil;
+  if ((w_ & 7) == local_pid_tag) return term_type::pid;
   switch (node()->kind) {
     case detail::node_kind::bignum:
       return term_type::integer;
@@ -87,6 +94,11 @@ atom term::as_atom() const {
 }
 
 pid term::as_pid() const {
+  if ((w_ & 7) == local_pid_tag) {
+    const local_node_info here = local_node();
+    const uint64_t number = w_ >> 3;
+    return pid{here.name, uint32_t(number), uint32_t(number >> 32), here.creation};
+  }
   if (!is_pid()) wrong_type("a pid", *this);
   return detail::node_as<detail::pid_node>(*this)->value;
 }

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include <otp/term/etf.hpp>
 #include <otp/term/term.hpp>
 
 using namespace otp;
@@ -133,6 +134,39 @@ TEST(Term, LocalNodeSettingIsVisible) {
   EXPECT_EQ(local_node().name, atom("me@host"));
   EXPECT_EQ(local_node().creation, 7u);
   EXPECT_EQ(to_string(pid{atom("me@host"), 5, 0, 7}), "<0.5.0>");
+  set_local_node(before.name, before.creation);
+}
+
+// The local node's pids are held in the term word (as the BEAM holds its local pids); they must
+// behave exactly as boxed pids do: same value back, same type, Erlang's pid order against boxed
+// ones (another node, a serial too wide for the word), ETF, and a hash that does not depend on
+// which form the pid has (the same pid is boxed on every other node).
+TEST(Term, LocalPidsHeldInTheWordBehaveAsPids) {
+  const auto before = local_node();
+  const atom here("here@host"), there("there@host");
+  set_local_node(here, 9);
+  const pid local{here, 5, 3, 9}, wide{here, 4, uint32_t(1) << 30, 9}, remote{there, 1, 1, 2};
+  const term a(local), b(wide), c(remote);
+  EXPECT_FALSE(a.is_boxed());
+  EXPECT_TRUE(b.is_boxed());
+  EXPECT_TRUE(a.is_pid() && b.is_pid() && c.is_pid());
+  EXPECT_EQ(a.type(), term_type::pid);
+  EXPECT_EQ(a.as_pid(), local);
+  EXPECT_EQ(b.as_pid(), wide);
+  EXPECT_EQ(a, term(local));
+  EXPECT_NE(a, term(pid{here, 5, 3, 10}));  // another incarnation: boxed, and a different pid
+  EXPECT_LT(a, b);                          // same node: by serial
+  EXPECT_LT(a, c);                          // here@host < there@host
+  EXPECT_LT(term(12), a);
+  EXPECT_LT(a, tuple());
+  EXPECT_EQ(to_string(a), "<0.5.3>");
+  EXPECT_EQ(etf::decode(etf::encode(a)).value(), a);
+  EXPECT_EQ(etf::decode(etf::encode(tuple(a, b))).value(), tuple(a, b));
+  const std::size_t hash_here = tuple(a, 1).hash();
+  set_local_node(there, 2);
+  const term boxed_now(local);
+  EXPECT_TRUE(boxed_now.is_boxed());
+  EXPECT_EQ(tuple(boxed_now, 1).hash(), hash_here);
   set_local_node(before.name, before.creation);
 }
 

@@ -62,7 +62,14 @@ struct local_node_info {
   uint32_t creation = 0;
 };
 local_node_info local_node() noexcept;
+/// Set once, when the first node of the OS process starts. From then on the pids of that node are
+/// stored in the term word itself, as the BEAM stores its local pids: setting it again later would
+/// re-label them, so only a test that restores it afterwards may.
 void set_local_node(atom name, uint32_t creation) noexcept;
+namespace detail {
+/// Whether (name, creation) is the local node, once one has been set.
+bool is_set_local_node(atom name, uint32_t creation) noexcept;
+}  // namespace detail
 
 }  // namespace otp
 

@@ -167,7 +167,7 @@ class term {
     return is_node(detail::node_kind::binary) || is_node(detail::node_kind::sub_binary);
   }
   bool is_binary() const noexcept;  // a bitstring with a whole number of bytes
-  bool is_pid() const noexcept { return is_node(detail::node_kind::pid); }
+  bool is_pid() const noexcept { return (w_ & 7) == local_pid_tag || is_node(detail::node_kind::pid); }
   bool is_ref() const noexcept { return is_node(detail::node_kind::ref); }
   bool is_port() const noexcept { return is_node(detail::node_kind::port); }
   bool is_fun() const noexcept {
@@ -256,6 +256,12 @@ class term {
  private:
   static constexpr uint64_t atom_tag = 2;
   static constexpr uint64_t nil_word = 4;
+  // A pid of the local node (set_local_node) whose serial fits 29 bits is immediate, id and serial
+  // in the word, as the BEAM keeps its local pids: no node per self() put in a message, and pids
+  // compare as words. Every other pid is boxed; a pid's form follows from its value alone, so
+  // equal pids have equal words.
+  static constexpr uint64_t local_pid_tag = 6;
+  static constexpr unsigned local_pid_serial_bits = 29;
 
   static term raw(uint64_t w) noexcept {
     term t;
