@@ -90,7 +90,7 @@ uint32_t node::creation() const noexcept { return state_->creation; }
 unsigned node::scheduler_count() const noexcept { return unsigned(state_->schedulers.size()); }
 std::size_t node::process_count() const noexcept { return state_->table.size(); }
 
-pid node::spawn(std::function<void()> body, const spawn_options& options) {
+pid node::spawn(process_body body, const spawn_options& options) {
   detail::process* parent = detail::current_process_or_null();
   if (parent != nullptr && parent->node != state_.get()) parent = nullptr;
   return detail::spawn_process(*state_, parent, std::move(body), nullptr, options).pid;
@@ -114,7 +114,7 @@ void node::exit(const pid& target, term reason) {
 
 std::optional<pid> node::whereis(atom name) const { return state_->names.find(name); }
 
-term node::run_and_wait(std::function<void()> body) {
+term node::run_and_wait(process_body body) {
   // A watcher process spawns the body with a monitor (so no exit can be missed) and reports the
   // DOWN reason. If the watcher itself is killed, the promise breaks instead of hanging.
   auto done = std::make_shared<std::promise<term>>();

@@ -150,7 +150,7 @@ void finish_process(process* p, term reason) noexcept;
 /// Returns true if the process is still alive (an idle reactor) and must be put to sleep.
 bool run_inline(process* p);
 /// Creates and starts a process on `node`.
-spawn_result spawn_process(node_state& node, process* parent, std::function<void()> body,
+spawn_result spawn_process(node_state& node, process* parent, process_body body,
                            std::unique_ptr<reactor> reactor_body, const spawn_options& options);
 ref new_ref(node_state& node) noexcept;
 /// A reference that names `owner` too (four words: the last two hold its pid number), so a send

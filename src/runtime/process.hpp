@@ -134,7 +134,7 @@ struct process {
   std::unique_ptr<reactor> reactor_body;
 
   // ---- the process itself, seldom: [128, 176) -----------------------------------------------------
-  std::function<void()> body;  // plain processes (run once)
+  process_body body;  // plain processes (run once)
   std::unique_ptr<process_relations> relations;
   std::unique_ptr<process_dictionary> dictionary;
 

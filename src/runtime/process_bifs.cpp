@@ -19,20 +19,20 @@ bool in_process() noexcept { return detail::current_process_or_null() != nullptr
 
 // ---- spawning ------------------------------------------------------------------------------------------
 
-spawn_result spawn_opt(std::function<void()> body, const spawn_options& options) {
+spawn_result spawn_opt(process_body body, const spawn_options& options) {
   detail::process& p = current_process();
   return detail::spawn_process(*p.node, &p, std::move(body), nullptr, options);
 }
 
-pid spawn(std::function<void()> body) { return spawn_opt(std::move(body), {}).pid; }
+pid spawn(process_body body) { return spawn_opt(std::move(body), {}).pid; }
 
-pid spawn_link(std::function<void()> body) {
+pid spawn_link(process_body body) {
   spawn_options options;
   options.link = true;
   return spawn_opt(std::move(body), options).pid;
 }
 
-std::pair<pid, ref> spawn_monitor(std::function<void()> body) {
+std::pair<pid, ref> spawn_monitor(process_body body) {
   spawn_options options;
   options.monitor = true;
   spawn_result r = spawn_opt(std::move(body), options);

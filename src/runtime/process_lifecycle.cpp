@@ -197,7 +197,7 @@ void finish_process(process* p, term reason) noexcept {
   }
 }
 
-spawn_result spawn_process(node_state& node, process* parent, std::function<void()> body,
+spawn_result spawn_process(node_state& node, process* parent, process_body body,
                            std::unique_ptr<reactor> reactor_body, const spawn_options& options) {
   if ((options.link || options.monitor) && parent == nullptr) throw not_in_process();
   auto* p = new process(node, 0);

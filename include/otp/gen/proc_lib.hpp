@@ -25,9 +25,9 @@ namespace otp::proc_lib {
 // ---- spawning -----------------------------------------------------------------------------------
 /// `initial_call` is stored as '$initial_call'; nil ([]) stores {erlang, apply, 2}, as Erlang
 /// does for a fun.
-pid spawn(std::function<void()> body, term initial_call = {});
-pid spawn_link(std::function<void()> body, term initial_call = {});
-spawn_result spawn_opt(std::function<void()> body, const spawn_options& options, term initial_call = {});
+pid spawn(process_body body, term initial_call = {});
+pid spawn_link(process_body body, term initial_call = {});
+spawn_result spawn_opt(process_body body, const spawn_options& options, term initial_call = {});
 
 // ---- synchronous start --------------------------------------------------------------------------
 enum class start_kind { nolink, link, monitor };
@@ -44,11 +44,11 @@ struct start_result {
 /// timeout: unlinks, kills the process, flushes its 'EXIT' and returns ack = {error, timeout}. If
 /// the process dies before acking: ack = {error, Reason} (with link and trap_exit, its 'EXIT'
 /// message is consumed, as proc_lib:start_link does). Must run in a process.
-start_result start(start_kind how, std::function<void()> body, timeout t = infinity,
-                   const spawn_options& options = {}, term initial_call = {});
+start_result start(start_kind how, process_body body, timeout t = infinity, const spawn_options& options = {},
+                   term initial_call = {});
 /// The shorthands: the ack value only.
-term start(std::function<void()> body, timeout t = infinity);
-term start_link(std::function<void()> body, timeout t = infinity);
+term start(process_body body, timeout t = infinity);
+term start_link(process_body body, timeout t = infinity);
 
 /// In a process started by start(): sends `value` to the starter. Only the first call counts.
 void init_ack(term value);

@@ -71,7 +71,7 @@ class node {
   std::size_t process_count() const noexcept;
 
   // ---- acting from any thread --------------------------------------------------------------------
-  pid spawn(std::function<void()> body, const spawn_options& options = {});
+  pid spawn(process_body body, const spawn_options& options = {});
   spawn_result spawn_reactor(std::unique_ptr<reactor> body, const spawn_options& options = {});
   /// Sends from outside any process (the receiver sees no sender).
   void send(const pid& to, term message);
@@ -105,7 +105,7 @@ class node {
 
  private:
   /// Spawns `body` and blocks the calling thread until that process has exited; returns the reason.
-  term run_and_wait(std::function<void()> body);
+  term run_and_wait(process_body body);
   std::unique_ptr<detail::node_state> state_;
 };
 

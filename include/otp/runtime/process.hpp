@@ -19,6 +19,7 @@
 
 #include <otp/detail/function_ref.hpp>
 #include <otp/runtime/errors.hpp>
+#include <otp/runtime/process_body.hpp>
 #include <otp/runtime/timeout.hpp>
 #include <otp/term/term.hpp>
 
@@ -51,10 +52,10 @@ bool in_process() noexcept;
 
 // ---- spawning --------------------------------------------------------------------------------------
 /// A new process running `body` on its own fiber; from a process, on the caller's node.
-pid spawn(std::function<void()> body);
-pid spawn_link(std::function<void()> body);
-std::pair<pid, ref> spawn_monitor(std::function<void()> body);
-spawn_result spawn_opt(std::function<void()> body, const spawn_options& options);
+pid spawn(process_body body);
+pid spawn_link(process_body body);
+std::pair<pid, ref> spawn_monitor(process_body body);
+spawn_result spawn_opt(process_body body, const spawn_options& options);
 /// A process whose loop lives in the runtime and which owns no stack while it waits (see reactor.hpp).
 spawn_result spawn_reactor(std::unique_ptr<reactor> body, const spawn_options& options = {});
 

@@ -79,7 +79,7 @@ bool is_normal_exit(const term& reason) {
          (reason.is_tuple(2) && reason[0].is_atom(atoms::shutdown));
 }
 
-spawn_result spawn_opt(std::function<void()> body, const spawn_options& options, term initial_call) {
+spawn_result spawn_opt(process_body body, const spawn_options& options, term initial_call) {
   internal::child_setup setup = internal::make_setup(initial_call);
   return otp::spawn_opt(
       [setup = std::move(setup), body = std::move(body)] {
@@ -89,11 +89,11 @@ spawn_result spawn_opt(std::function<void()> body, const spawn_options& options,
       options);
 }
 
-pid spawn(std::function<void()> body, term initial_call) {
+pid spawn(process_body body, term initial_call) {
   return spawn_opt(std::move(body), {}, std::move(initial_call)).pid;
 }
 
-pid spawn_link(std::function<void()> body, term initial_call) {
+pid spawn_link(process_body body, term initial_call) {
   spawn_options o;
   o.link = true;
   return spawn_opt(std::move(body), o, std::move(initial_call)).pid;

@@ -53,7 +53,7 @@ waited wait_ack(const pid& child, const ref& mon, const term& tag, timeout t) {
 
 }  // namespace internal
 
-start_result start(start_kind how, std::function<void()> body, timeout t, const spawn_options& options,
+start_result start(start_kind how, process_body body, timeout t, const spawn_options& options,
                    term initial_call) {
   internal::child_setup setup = internal::make_setup(initial_call);
   const term tag(make_ref());
@@ -80,13 +80,9 @@ start_result start(start_kind how, std::function<void()> body, timeout t, const 
   return r;
 }
 
-term start(std::function<void()> body, timeout t) {
-  return start(start_kind::nolink, std::move(body), t).ack;
-}
+term start(process_body body, timeout t) { return start(start_kind::nolink, std::move(body), t).ack; }
 
-term start_link(std::function<void()> body, timeout t) {
-  return start(start_kind::link, std::move(body), t).ack;
-}
+term start_link(process_body body, timeout t) { return start(start_kind::link, std::move(body), t).ack; }
 
 bool ack_pending() { return get(internal::starter_key()).is_tuple(2); }
 
