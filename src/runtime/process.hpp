@@ -107,6 +107,8 @@ struct process {
   // Queued at its receiver's scheduler by charge_for_backlog: thieves leave it there (until it
   // runs), or a flood's senders would be moved off the receiver's core as fast as they came.
   bool follows_receiver : 1 = false;
+  // Its relations went empty once already (trim_relations): the next time they are kept.
+  bool relations_recur : 1 = false;
   // Messages it had taken in but not yet received, as it last said (at each batch taken from
   // the inbox and whenever it stops running). Senders read it: a sender to a process that is
   // falling behind pays reductions for it, as the BEAM's do, so the receiver gets the core.
@@ -142,12 +144,17 @@ struct process {
     if (!relations) relations = std::make_unique<process_relations>();
     return *relations;
   }
-  /// After a link or monitor went away. Empty relations are kept while they are small: a process
-  /// that monitors once usually does again (every gen_server call is a monitor, an alias and, at
-  /// the server, a monitored_by entry), and allocating them each time showed in call latency.
-  /// Tables that grew large (a server once monitored by thousands) are given back once empty.
+  /// After a link or monitor went away. Empty relations are freed the first time: an idle
+  /// process should cost as little as possible, and a server monitored once by its starter
+  /// would otherwise carry them for good. From the second time on they are kept while small:
+  /// such a process monitors again and again (every gen_server call is a monitor and an alias
+  /// at the caller, a monitored_by entry at the server), and allocating them each time showed in
+  /// call latency. Tables that grew large (a server once monitored by thousands) always go.
   void trim_relations() noexcept {
-    if (relations != nullptr && relations->empty() && !relations->small_when_empty()) relations.reset();
+    if (relations == nullptr || !relations->empty()) return;
+    if (relations_recur && relations->small_when_empty()) return;
+    relations_recur = true;
+    relations.reset();
   }
   pid self_pid() const noexcept;
 };

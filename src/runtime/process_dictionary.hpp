@@ -14,6 +14,12 @@ namespace otp::detail {
 
 class process_dictionary {
  public:
+  // Room for proc_lib's three keys ('$ancestors', '$initial_call', '$proc_lib_start') from the
+  // start: every proc_lib start puts them, and growing one entry at a time was three allocations.
+  process_dictionary() { entries_.reserve(3); }
+  static void* operator new(std::size_t size) { return small_allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { small_deallocate(p, size); }
+
   /// The value stored under `key`, or nullptr.
   const term* find(const term& key) const noexcept {
     auto it = entries_.find(key);

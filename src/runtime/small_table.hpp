@@ -34,6 +34,7 @@ class small_table {
   const_iterator end() const noexcept { return entries_.end(); }
   std::size_t size() const noexcept { return entries_.size(); }
   bool empty() const noexcept { return entries_.empty(); }
+  void reserve(std::size_t n) { entries_.reserve(n); }
   /// Entries it has room for without allocating; an index counts as unbounded.
   std::size_t capacity() const noexcept { return index_ != nullptr ? ~std::size_t(0) : entries_.capacity(); }
 

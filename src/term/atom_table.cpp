@@ -29,7 +29,9 @@ constexpr std::size_t max_bytes = 4 * max_chars;
 constexpr std::size_t predefined_count = std::size(detail::predefined_atom_names);
 
 // The predefined constants in atom.hpp are plain indices; make sure the name list matches them.
-static_assert(predefined_count == atoms::system.index() + 1, "predefined_atom_names and atoms:: differ");
+static_assert(predefined_count == atoms::ack.index() + 1, "predefined_atom_names and atoms:: differ");
+static_assert(detail::predefined_atom_names[atoms::ancestors_key.index()] == "$ancestors");
+static_assert(detail::predefined_atom_names[atoms::ack.index()] == "ack");
 static_assert(detail::predefined_atom_names[atoms::throw_.index()] == "throw");
 static_assert(detail::predefined_atom_names[atoms::system.index()] == "system");
 static_assert(detail::predefined_atom_names[atoms::gen_call.index()] == "$gen_call");

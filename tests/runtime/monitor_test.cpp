@@ -253,3 +253,30 @@ TEST(Monitor, SendMonitoredIsAMonitorThenASend) {
   EXPECT_EQ(dead_reason, term(atoms::noproc));
   EXPECT_EQ(left, 0u);
 }
+
+// The link and monitor tables of a process monitored once (a gen_server by its starter) are
+// given back when the monitor goes: an idle process costs as little as possible. A process
+// monitored again and again (a server taking calls) keeps them, but never more than while
+// monitored.
+TEST(Monitor, TablesOfAProcessMonitoredOnceAreGivenBack) {
+  struct idle final : reactor {
+    void on_message(term) override {}
+  };
+  node n({.schedulers = 2});
+  auto [before, during, after, churned] = n.run([] {
+    const pid p = spawn_reactor(std::make_unique<idle>()).pid;
+    const auto memory = [&] { return process_info(p)->memory; };
+    const std::size_t before = memory();
+    const ref m = monitor(p);
+    const std::size_t during = memory();
+    demonitor(m);
+    const std::size_t after = memory();
+    for (int i = 0; i < 3; ++i) demonitor(monitor(p));
+    const std::size_t churned = memory();
+    exit(p, atoms::kill);
+    return std::tuple{before, during, after, churned};
+  });
+  EXPECT_GT(during, before);
+  EXPECT_EQ(after, before);
+  EXPECT_LE(churned, during);
+}

@@ -107,6 +107,14 @@ inline constexpr atom function_clause = atom::from_index(37);
 inline constexpr atom nocatch = atom::from_index(38);
 inline constexpr atom throw_ = atom::from_index(39);
 inline constexpr atom system = atom::from_index(40);  // the tag of sys's system messages
+// proc_lib's and gen's, used on every start.
+inline constexpr atom ancestors_key = atom::from_index(41);       // '$ancestors'
+inline constexpr atom initial_call_key = atom::from_index(42);    // '$initial_call'
+inline constexpr atom proc_lib_start_key = atom::from_index(43);  // '$proc_lib_start'
+inline constexpr atom ignore = atom::from_index(44);
+inline constexpr atom gen = atom::from_index(45);
+inline constexpr atom init_it = atom::from_index(46);
+inline constexpr atom ack = atom::from_index(47);
 }  // namespace atoms
 
 namespace detail {
@@ -150,7 +158,14 @@ inline constexpr std::string_view predefined_atom_names[] = {"",
                                                              "function_clause",
                                                              "nocatch",
                                                              "throw",
-                                                             "system"};
+                                                             "system",
+                                                             "$ancestors",
+                                                             "$initial_call",
+                                                             "$proc_lib_start",
+                                                             "ignore",
+                                                             "gen",
+                                                             "init_it",
+                                                             "ack"};
 }  // namespace detail
 
 inline namespace literals {

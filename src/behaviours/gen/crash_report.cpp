@@ -15,7 +15,7 @@ term pids(const std::vector<pid>& ps) {
 
 /// The dictionary without proc_lib's own keys, which the report shows on their own lines.
 term user_dictionary() {
-  const term ancestors = atom("$ancestors"), initial = atom("$initial_call"),
+  const term ancestors = atoms::ancestors_key, initial = atoms::initial_call_key,
              starter = internal::starter_key();
   std::vector<term> items;
   for (auto& [k, v] : get_dictionary())
@@ -42,8 +42,8 @@ term crash_report(atom error_class, const term& reason) {
   const pid me = self();
   std::optional<process_info_t> info = process_info(me);
   const term name = info && info->registered_name ? term(*info->registered_name) : term();
-  term initial = get(atom("$initial_call"));
-  term ancestors = get(atom("$ancestors"));
+  term initial = get(atoms::initial_call_key);
+  term ancestors = get(atoms::ancestors_key);
   std::vector<term> items = {
       tuple(atom("initial_call"), initial),
       tuple(atom("pid"), me),

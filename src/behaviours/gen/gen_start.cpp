@@ -114,7 +114,7 @@ start_result from_ack(const term& ack) {
   if (ack.is_tuple(2) && ack[0].is_atom(atoms::ok) && ack[1].is_pid()) {
     r.kind = start_result::ok;
     r.pid = ack[1].as_pid();
-  } else if (ack.is_atom(atom("ignore"))) {
+  } else if (ack.is_atom(atoms::ignore)) {
     r.kind = start_result::ignore;
   } else {
     r.kind = start_result::error;
@@ -130,7 +130,7 @@ term start_result::to_term() const {
     case ok:
       return tuple(atoms::ok, monitor ? tuple(pid, *monitor) : term(pid));
     case ignore:
-      return atom("ignore");
+      return atoms::ignore;
     case error:
       return tuple(atoms::error, reason);
   }
@@ -154,7 +154,7 @@ start_result start(start_link_kind how, const start_options& options,
     }
   }
   proc_lib::internal::child_setup setup = proc_lib::internal::make_setup(
-      options.initial_call ? *options.initial_call : tuple(atom("gen"), atom("init_it"), 6));
+      options.initial_call ? *options.initial_call : tuple(atoms::gen, atoms::init_it, 6));
   const term tag(make_ref());
   setup.starter = tuple(self(), tag);
   spawn_options o = options.spawn;
@@ -186,7 +186,7 @@ start_result start(start_link_kind how, const start_options& options,
 
 void init_ok() { proc_lib::init_ack(tuple(atoms::ok, self())); }
 
-void init_ignore() { throw init_outcome(atom("ignore"), atoms::normal); }
+void init_ignore() { throw init_outcome(atoms::ignore, atoms::normal); }
 
 void init_stop(term reason, std::optional<term> exit_reason) {
   term ex = exit_reason ? std::move(*exit_reason) : reason;
@@ -194,7 +194,7 @@ void init_stop(term reason, std::optional<term> exit_reason) {
 }
 
 std::optional<pid> parent() {
-  const term a = get(atom("$ancestors"));
+  const term a = get(atoms::ancestors_key);
   if (a.is_cons() && a.head().is_pid()) return a.head().as_pid();
   return std::nullopt;
 }

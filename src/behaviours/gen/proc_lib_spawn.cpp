@@ -9,7 +9,7 @@
 namespace otp::proc_lib {
 namespace internal {
 
-term starter_key() { return atom("$proc_lib_start"); }
+term starter_key() { return atoms::proc_lib_start_key; }
 
 namespace {
 
@@ -24,7 +24,7 @@ term ancestors_for_children() {
   };
   thread_local cached cache;
   const pid me = self();
-  term mine = get(atom("$ancestors"));
+  term mine = get(atoms::ancestors_key);
   if (!mine.is_list()) mine = term();
   if (cache.list.is_nil() || cache.parent != me || cache.mine != mine) {
     cache = cached{me, mine, cons(me, mine)};
@@ -42,8 +42,8 @@ child_setup make_setup(const term& initial_call) {
 }
 
 void enter_child(const child_setup& setup) {
-  put(atom("$ancestors"), setup.ancestors);
-  put(atom("$initial_call"), setup.initial_call);
+  put(atoms::ancestors_key, setup.ancestors);
+  put(atoms::initial_call_key, setup.initial_call);
   if (!setup.starter.is_nil()) put(starter_key(), setup.starter);
 }
 

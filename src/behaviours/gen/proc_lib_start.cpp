@@ -16,7 +16,7 @@ void drop_exit_of(const pid& child) {
 
 waited wait_ack(const pid& child, const ref& mon, const term& tag, timeout t) {
   const term mref(mon);
-  const atom ack = atom("ack");
+  const atom ack = atoms::ack;
   std::optional<term> m = receive(
       [&](const term& x) {
         return (x.is_tuple(3) && x[0].is_atom(ack) && x[1] == tag) ||
@@ -89,7 +89,7 @@ bool ack_pending() { return get(internal::starter_key()).is_tuple(2); }
 void init_ack(term value) {
   const term starter = erase(internal::starter_key());
   if (!starter.is_tuple(2)) return;
-  send(starter[0].as_pid(), tuple(atom("ack"), starter[1], std::move(value)));
+  send(starter[0].as_pid(), tuple(atoms::ack, starter[1], std::move(value)));
 }
 
 }  // namespace otp::proc_lib
