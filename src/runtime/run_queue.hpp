@@ -1,32 +1,17 @@
 #pragma once
 // A scheduler's run queue: one FIFO per priority, intrusive through process::run_next, behind a
-// spinlock (held for a few instructions; other schedulers take it only to steal).
+// spin_lock (held for a few instructions; other schedulers take it only to steal).
 //
 // Selection follows Erlang: max before high before normal and low; low processes share the
 // normal lane's turns, one low pick for every eight normal ones when both are waiting.
 
 #include <atomic>
 #include <cstddef>
-#include <thread>
 
 #include "runtime/process.hpp"
+#include "term/spin_lock.hpp"
 
 namespace otp::detail {
-
-class spinlock {
- public:
-  void lock() noexcept {
-    for (int spins = 0; flag_.exchange(true, std::memory_order_acquire); ++spins) {
-      while (flag_.load(std::memory_order_relaxed)) {
-        if (++spins > 128) std::this_thread::yield();
-      }
-    }
-  }
-  void unlock() noexcept { flag_.store(false, std::memory_order_release); }
-
- private:
-  std::atomic<bool> flag_{false};
-};
 
 class run_queue {
  public:
@@ -107,7 +92,7 @@ class run_queue {
     return take_from(normal);
   }
 
-  spinlock lock_;
+  spin_lock lock_;
   lane lanes_[4];
   unsigned low_turn_ = 0;
   std::atomic<std::size_t> size_{0};
