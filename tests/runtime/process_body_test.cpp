@@ -76,3 +76,12 @@ TEST(ProcessBody, LargeCaptureRunsAsAProcess) {
   });
   EXPECT_EQ(sum, 21);
 }
+
+// unique_function<R()> returns what its callable returns (gen's start makes its server this way).
+TEST(ProcessBody, UniqueFunctionReturnsTheValue) {
+  std::array<int64_t, 5> big{1, 2, 3, 4, 5};
+  otp::unique_function<std::unique_ptr<int>()> make([big] { return std::make_unique<int>(int(big[4])); });
+  EXPECT_EQ(*make(), 5);
+  otp::unique_function<int()> small([] { return 3; });
+  EXPECT_EQ(small(), 3);
+}

@@ -67,7 +67,7 @@ struct start_result {
 /// counts as ok; if it throws, the start fails with the exception's exit reason.
 /// Must run in a process (the starter); blocks until the acknowledgement or start_timeout.
 start_result start(start_link_kind how, const start_options& options,
-                   std::function<std::unique_ptr<reactor>()> make_server);
+                   unique_function<std::unique_ptr<reactor>()> make_server);
 
 /// In a behaviour's on_start: init succeeded; the starter gets {ok, Pid} now (before on_start
 /// returns, e.g. before a handle_continue runs). Later calls do nothing.

@@ -1,7 +1,8 @@
 #pragma once
-// otp::process_body — the code a process runs: any callable taking no arguments, moved in.
+// otp::unique_function<R()> and otp::process_body (= unique_function<void()>), the code a
+// process runs: any callable taking no arguments, moved in.
 //
-// Like std::function<void()>, but move-only (a body may own what it captures: a unique_ptr, a
+// Like std::function<R()>, but move-only (a body may own what it captures: a unique_ptr, a
 // socket) and with room for 24 bytes of captures in place, where std::function has 16: a lambda
 // capturing a pid (16 bytes) and an atom went to malloc and back once per spawn. Larger captures
 // take a block from the runtime's per-thread caches rather than malloc. The same size as
@@ -21,17 +22,22 @@ void* allocate_body(std::size_t size);
 void deallocate_body(void* p, std::size_t size) noexcept;
 }  // namespace detail
 
-class process_body {
+template <class Signature>
+class unique_function;
+
+template <class R>
+class unique_function<R()> {
  public:
-  process_body() noexcept = default;
-  process_body(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor): as std::function
+  unique_function() noexcept = default;
+  unique_function(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor): as std::function
 
   /// Takes `f` (moved or copied in). An empty std::function gives an empty body.
   template <class F>
-  requires(!std::is_same_v<std::remove_cvref_t<F>, process_body> && std::is_invocable_v<std::decay_t<F>&>)
-      process_body(F&& f) {  // NOLINT(google-explicit-constructor): stands for the callable
+  requires(!std::is_same_v<std::remove_cvref_t<F>, unique_function> &&
+           std::is_invocable_r_v<R, std::decay_t<F>&>)
+      unique_function(F&& f) {  // NOLINT(google-explicit-constructor): stands for the callable
     using T = std::decay_t<F>;
-    if constexpr (std::is_same_v<T, std::function<void()>>) {
+    if constexpr (std::is_same_v<T, std::function<R()>>) {
       if (!f) return;
     }
     if constexpr (fits_in_place<T>) {
@@ -50,35 +56,35 @@ class process_body {
     }
   }
 
-  process_body(process_body&& other) noexcept { take(other); }
-  process_body& operator=(process_body&& other) noexcept {
+  unique_function(unique_function&& other) noexcept { take(other); }
+  unique_function& operator=(unique_function&& other) noexcept {
     if (this != &other) {
       reset();
       take(other);
     }
     return *this;
   }
-  process_body& operator=(std::nullptr_t) noexcept {
+  unique_function& operator=(std::nullptr_t) noexcept {
     reset();
     return *this;
   }
-  process_body(const process_body&) = delete;
-  process_body& operator=(const process_body&) = delete;
-  ~process_body() { reset(); }
+  unique_function(const unique_function&) = delete;
+  unique_function& operator=(const unique_function&) = delete;
+  ~unique_function() { reset(); }
 
   explicit operator bool() const noexcept { return ops_ != nullptr; }
   /// Runs the body; throws std::bad_function_call if it is empty. Const as std::function's is: a
   /// body is called through const lambdas' captures.
-  void operator()() const {
+  R operator()() const {
     if (ops_ == nullptr) throw std::bad_function_call();
-    ops_->invoke(storage_);
+    return ops_->invoke(storage_);
   }
 
  private:
   static constexpr std::size_t in_place_size = 24;
 
   struct operations {
-    void (*invoke)(void* storage);
+    R (*invoke)(void* storage);
     void (*move)(void* to, void* from) noexcept;  // leaves `from` destroyed
     void (*destroy)(void* storage) noexcept;
   };
@@ -98,7 +104,7 @@ class process_body {
 
   template <class T>
   static constexpr operations in_place_ops{
-      [](void* s) { in_place<T>(s)(); },
+      [](void* s) -> R { return static_cast<R>(in_place<T>(s)()); },
       [](void* to, void* from) noexcept {
         ::new (to) T(std::move(in_place<T>(from)));
         in_place<T>(from).~T();
@@ -107,7 +113,7 @@ class process_body {
   };
   template <class T>
   static constexpr operations out_of_place_ops{
-      [](void* s) { out_of_place<T>(s)(); },
+      [](void* s) -> R { return static_cast<R>(out_of_place<T>(s)()); },
       [](void* to, void* from) noexcept { ::new (to) void*(*static_cast<void**>(from)); },
       [](void* s) noexcept {
         T* object = &out_of_place<T>(s);
@@ -116,7 +122,7 @@ class process_body {
       },
   };
 
-  void take(process_body& other) noexcept {
+  void take(unique_function& other) noexcept {
     if (other.ops_ == nullptr) return;
     other.ops_->move(storage_, other.storage_);
     ops_ = std::exchange(other.ops_, nullptr);
@@ -128,5 +134,7 @@ class process_body {
   alignas(void*) mutable unsigned char storage_[in_place_size];
   const operations* ops_ = nullptr;
 };
+
+using process_body = unique_function<void()>;
 
 }  // namespace otp

@@ -41,7 +41,7 @@ void unregister_as(const server_ref& name) {
 class server_process final : public reactor {
  public:
   server_process(proc_lib::internal::child_setup setup, std::optional<server_ref> name,
-                 std::function<std::unique_ptr<reactor>()> make)
+                 unique_function<std::unique_ptr<reactor>()> make)
       : start_(std::make_unique<start_state>(std::move(setup), std::move(name), std::move(make))) {}
 
   void on_start() override {
@@ -98,7 +98,7 @@ class server_process final : public reactor {
   struct start_state {
     proc_lib::internal::child_setup setup;
     std::optional<server_ref> name;
-    std::function<std::unique_ptr<reactor>()> make;
+    unique_function<std::unique_ptr<reactor>()> make;
   };
   static void fail(const start_state& s, term ack) {
     if (s.name) unregister_as(*s.name);
@@ -138,7 +138,7 @@ term start_result::to_term() const {
 }
 
 start_result start(start_link_kind how, const start_options& options,
-                   std::function<std::unique_ptr<reactor>()> make_server) {
+                   unique_function<std::unique_ptr<reactor>()> make_server) {
   if (options.name) {
     if (options.name->kind() == server_ref::ref_kind::remote ||
         options.name->kind() == server_ref::ref_kind::pid) {
