@@ -50,24 +50,20 @@ void mix_pid(hasher& hs, const pid& p) {
 
 std::size_t term::hash() const noexcept {
   hasher hs;
-  if (!is_boxed()) {
-    if (is_pid()) {
-      mix_pid(hs, as_pid());
-    } else {
-      hs.mix(w_);
-    }
+  if (!is_boxed() && !is_pid()) {
+    hs.mix(w_);
     return std::size_t(hs.h);
   }
   detail::small_stack<const term*, 32> stack;
   stack.push(this);
   while (!stack.empty()) {
     const term& t = *stack.pop();
+    if (t.is_pid()) {
+      mix_pid(hs, t.as_pid());
+      continue;
+    }
     if (!t.is_boxed()) {
-      if (t.is_pid()) {
-        mix_pid(hs, t.as_pid());
-      } else {
-        hs.mix(t.raw_word());  // small integers, atoms and [] are canonical words
-      }
+      hs.mix(t.raw_word());  // small integers, atoms and [] are canonical words
       continue;
     }
     const detail::heap_node* n = t.node();
@@ -111,8 +107,7 @@ std::size_t term::hash() const noexcept {
         }
         break;
       }
-      case node_kind::pid:
-        hs.mix(std::hash<pid>{}(node_as<detail::pid_node>(t)->value));  // as mix_pid, after the kind
+      case node_kind::pid:  // hashed above, in either form
         break;
       case node_kind::ref:
         hs.mix(std::hash<ref>{}(node_as<detail::ref_node>(t)->value));
