@@ -27,6 +27,11 @@
 
 namespace otp::detail {
 
+/// Reductions in one turn, as the BEAM's: a process that neither blocks nor waits yields after
+/// this many runtime calls (receive, send), and a run of processes waking each other through the
+/// wake-next slot shares one turn's worth (see scheduler::pick_local).
+constexpr int32_t reduction_budget = 4000;
+
 struct fiber;
 struct node_state;
 struct receive_timer;
@@ -128,7 +133,7 @@ struct process {
   bool timed_out = false;    // the armed receive timer fired
   bool in_blocking = false;  // waiting for otp::blocking work: exit signals are deferred
   bool in_callback = false;  // a reactor inside one of its callbacks (it owns the fiber then)
-  int32_t reductions = 0;
+  int32_t reductions = 0;    // spent in this turn (set when the scheduler picks the process)
   node_state* node;
   uint64_t receive_seq = 0;        // identifies the current receive's timer
   receive_timer* timer = nullptr;  // the armed receive timer (timer_wheel.hpp), if any

@@ -14,9 +14,6 @@ namespace {
 
 // Messages a reactor handles in one turn before it lets the other processes of its scheduler run.
 constexpr int reactor_batch = 64;
-// Erlang counts reductions; a process that neither blocks nor waits yields after this many
-// runtime calls (receive, send) so that others get their turn.
-constexpr int32_t reduction_budget = 4000;
 
 enum class reactor_outcome { idle, yielded, ended };
 
@@ -79,7 +76,6 @@ void wait_for_signal(process& p) {
 
 namespace {
 void yield_turn(process& p, switch_action::kind_t how = switch_action::yield) {
-  p.reductions = 0;
   publish_backlog(p);
   current_scheduler()->switch_out(&p, how);
 }
@@ -138,6 +134,7 @@ bool run_inline(process* p) {
     // exit/1, a fatal signal, erlang_error or any other exception: exception_reason knows each.
     reason = exception_reason(std::current_exception());
   }
+  current_scheduler()->turn_ended(p->reductions, false);
   finish_process(p, std::move(*reason));
   return false;
 }

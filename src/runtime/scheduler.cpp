@@ -68,7 +68,7 @@ void after_switch(transfer_t t, fiber* me) noexcept {
       p->fib = action->from;
       p->state.store(run_state::runnable, std::memory_order_seq_cst);
       if (action->kind == switch_action::yield) {
-        s->enqueue(p);
+        s->enqueue_after_turn(p);
       } else {
         s->node().schedule_at_home(p);
       }
@@ -140,11 +140,12 @@ void scheduler::run(process* p, fiber* me) {
   // The process may have blocked and been resumed elsewhere: this fiber may be on another thread.
   scheduler* s = current_scheduler();
   s->current = nullptr;
-  if (!alive) return;
+  if (!alive) return;  // run_inline said how much of the turn it spent
   if (p->state.load(std::memory_order_relaxed) == run_state::runnable) {
-    s->enqueue(p);  // it used up its turn and asked to go to the back of the queue
+    s->enqueue_after_turn(p);  // it used up its turn and asked to go to the back of the queue
     return;
   }
+  s->turn_ended(p->reductions, false);
   s->sleep(p);
 }
 
@@ -159,6 +160,7 @@ void scheduler::sleep(process* p) noexcept {
 
 void scheduler::switch_out(process* p, switch_action::kind_t why) {
   fiber* me = running;
+  turn_ended(p->reductions, why != switch_action::suspend);
   // Hand the thread straight to the next process when it is blocked on a fiber of its own: one
   // switch instead of two (to a loop fiber, then on to it). A process with no fiber yet is run
   // first by the loop fiber this switches to.
@@ -200,11 +202,13 @@ fiber* scheduler::idle_fiber() {
   return fiber_create(node_.options.stack_size, loop_entry);
 }
 
-void scheduler::enqueue(process* p) noexcept {
-  // On this scheduler's own thread, the woken-next process was made runnable before `p` comes to
-  // the queue: it goes first. Otherwise processes that keep yielding (senders flooding it) would
-  // run ahead of it turn after turn, since the slot runs only once the queue is empty.
-  if (next_.load(std::memory_order_relaxed) != nullptr && current_scheduler() == this) {
+void scheduler::enqueue(process* p) noexcept { queue_.push(p); }
+
+void scheduler::enqueue_after_turn(process* p) noexcept {
+  // The woken-next process was made runnable before `p` used up its turn: it goes first.
+  // Otherwise processes that keep yielding (senders flooding it) would run ahead of it turn after
+  // turn, since after a yield the slot runs only once the queue is empty.
+  if (next_.load(std::memory_order_relaxed) != nullptr) {
     if (process* earlier = next_.exchange(nullptr, std::memory_order_acq_rel)) queue_.push(earlier);
   }
   queue_.push(p);
@@ -302,12 +306,25 @@ process* scheduler::pick_local() {
   const uint32_t switches = switches_.load(std::memory_order_relaxed) + 1;
   switches_.store(switches, std::memory_order_relaxed);
   if (!timers_.empty() && switches % timer_check_every == 0) fire_timers();
-  // The woken-next process was woken after everything already queued: it runs after them, as
-  // in Erlang, where a woken process goes to the back of the run queue. Otherwise two processes
-  // that keep waking each other (a server and one of its clients) would run ahead of the rest.
-  // When nothing else is queued, it runs without the queue's lock.
-  if (process* p = queue_.pop()) return p;
-  return take_next();
+  // The woken-next process continues the turn of the process that woke it and then blocked (or
+  // ended): it runs ahead of the queue, with the reductions its waker had spent plus one for the
+  // hop. Whatever it was woken for is in the cache now, and it usually answers at once (a server
+  // and its caller, a producer and its consumer). Processes that keep waking each other thus share
+  // one turn, as Go's runnext and Tokio's LIFO slot do: once the turn's budget is spent (or the
+  // last process yielded), the queue comes first and the slot, if nothing is queued. The queue's
+  // processes wait for no longer than a turn, as in Erlang, where a woken process goes to the
+  // back of the run queue and so behind a turn's worth of everybody else.
+  const int32_t chain = std::exchange(chain_reductions_, reduction_budget);
+  if (chain < reduction_budget) {
+    if (process* p = take_next()) {
+      p->reductions = chain + 1;
+      return p;
+    }
+  }
+  process* p = queue_.pop();
+  if (p == nullptr) p = take_next();
+  if (p != nullptr) p->reductions = 0;
+  return p;
 }
 
 bool scheduler::unpark() noexcept {
@@ -364,7 +381,10 @@ process* scheduler::next_process() {
     // cores, where every message costs cross-core cache traffic (counting with 2 schedulers: 7M
     // msgs/s when it was taken after a few microseconds of spinning). A waker that computes
     // without any runtime call loses it after a park cycle or two.
-    if (process* p = steal(round >= last_spin_round)) return p;
+    if (process* p = steal(round >= last_spin_round)) {
+      p->reductions = 0;
+      return p;
+    }
     if (node_.stopping_schedulers.load(std::memory_order_acquire)) return nullptr;
     if (round < spin_rounds) {
       cpu_relax();

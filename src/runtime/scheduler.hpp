@@ -49,10 +49,15 @@ class scheduler {
 
   /// Queues a runnable process here (any thread).
   void enqueue(process* p) noexcept;
-  /// This scheduler's thread only: `p` was just woken by the running process; it runs once the
-  /// running one blocks and whatever was queued before it has had its turn. Returns true when that
+  /// This scheduler's thread only: `p` was just woken by the running process; it runs as soon as
+  /// the running one blocks, in what is left of its turn (see pick_local). Returns true when that
   /// pushed an earlier woken process onto the queue.
   bool wake_next(process* p) noexcept;
+  /// This scheduler's thread only: the running process stops, having spent `reductions` in its
+  /// turn; `used_up`: it yields (its turn is over, not to be continued by the process it woke).
+  void turn_ended(int32_t reductions, bool used_up) noexcept {
+    chain_reductions_ = used_up ? reduction_budget : reductions;
+  }
   /// Wakes this scheduler if it is parked; true if it was.
   bool unpark() noexcept;
   bool parked() const noexcept { return parked_.load(std::memory_order_seq_cst); }
@@ -100,6 +105,8 @@ class scheduler {
   process* next_process();
   process* steal(bool last_round);
   process* take_next() noexcept;
+  /// Queues a process whose turn is used up, behind the woken-next one (woken before it yielded).
+  void enqueue_after_turn(process* p) noexcept;
   /// Marks a quiescent point: this thread holds no pointer from a lock-free lookup now.
   void quiesce() noexcept;
   void go_offline() noexcept;
@@ -123,13 +130,17 @@ class scheduler {
   fiber native_;
   std::vector<fiber*> idle_fibers_;
   process* handoff_ = nullptr;  // taken off the queue by switch_out for the loop to run next
-  // The process woken last by this scheduler's running process: it runs after the queue (it was
-  // woken after all of it; enqueue puts it ahead of anything queued later) but without the
-  // queue's lock, which is what a pair of processes passing messages back and forth mostly
-  // needs. Only this thread stores into it; another scheduler may take it (an exchange) when
-  // this one has not switched for a park cycle, so a woken process never waits long behind a
-  // waker that hogs the core.
+  // The process woken last by this scheduler's running process: it runs as soon as that one
+  // blocks, in the rest of its turn (see pick_local), without the queue's lock, which is what a
+  // pair of processes passing messages back and forth mostly needs; after a yield it goes to the
+  // queue ahead of the yielder (enqueue_after_turn). Only this thread stores into it; another scheduler may
+  // take it (an exchange) when this one has not switched for a park cycle, so a woken process never waits
+  // long behind a waker that hogs the core.
   std::atomic<process*> next_{nullptr};
+  // Reductions spent by the run of processes that woke each other through next_ since the last
+  // pick from the queue; reduction_budget when the process that stopped last yielded (the slot
+  // then waits its turn behind the queue).
+  int32_t chain_reductions_ = reduction_budget;
 
   // Reclamation. quiescent_: the epoch this thread saw at its last quiescent point; `offline`
   // while parked (it holds nothing then), 0 while coming back (it may hold anything).

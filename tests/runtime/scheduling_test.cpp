@@ -1,6 +1,7 @@
-// Scheduling order on one scheduler: a woken process is not starved by processes that keep
-// yielding, and senders that flood a receiver let it keep up (its queue stays bounded), as the
-// BEAM does by charging such senders reductions.
+// Scheduling order on one scheduler: a woken process runs next in its waker's turn but is not
+// starved by processes that keep yielding, processes waking each other share one turn, and
+// senders that flood a receiver let it keep up (its queue stays bounded), as the BEAM does by
+// charging such senders reductions.
 
 #include <gtest/gtest.h>
 
@@ -42,7 +43,47 @@ int64_t sent_before_first_receive(int64_t flooders, int64_t each) {
     return first.small_value();
   });
 }
+
+// On one scheduler: a process is queued (just spawned) while the caller and an echo process pass
+// `round_trips` messages back and forth; returns how many round trips were done when the queued
+// process first ran.
+int64_t round_trips_before_queued_process_runs(int64_t round_trips) {
+  node n({.schedulers = 1});
+  return n.run([=] {
+    auto trips = std::make_shared<std::atomic<int64_t>>(0);
+    const pid me = self();
+    const pid echo = spawn([me] {
+      for (;;) send(me, receive());
+    });
+    spawn([me, trips] { send(me, tuple("ran"_a, trips->load())); });
+    for (int64_t i = 0; i < round_trips; ++i) {
+      send(echo, i);
+      const auto back = receive([i](const term& m) { return m == term(i); }, infinity);
+      EXPECT_TRUE(back.has_value());
+      trips->store(i + 1);
+    }
+    exit(echo, atoms::kill);
+    const auto ran = receive([](const term& m) { return m.is_tuple(2) && m[0] == term("ran"_a); }, infinity);
+    return ran ? (*ran)[1].small_value() : -1;
+  });
+}
 }  // namespace
+
+// A process woken by the running one runs as soon as its waker waits, ahead of the queue, in
+// what is left of its waker's turn (the wake-next slot, as Go's runnext): a caller and a server
+// exchanging a hundred messages do so without the scheduler turning to the processes queued
+// meanwhile, each message handled while it is in the cache.
+TEST(Scheduling, WokenProcessContinuesItsWakersTurn) {
+  EXPECT_EQ(round_trips_before_queued_process_runs(100), 100);
+}
+
+// ...but only for one turn's worth of reductions between them (4000, a send or a receive being
+// one, a hop through the slot another): then the queued processes have theirs, as in Erlang.
+TEST(Scheduling, ProcessesWakingEachOtherShareOneTurn) {
+  const int64_t trips = round_trips_before_queued_process_runs(10'000);
+  EXPECT_GT(trips, 100);
+  EXPECT_LT(trips, 2000);
+}
 
 // A receiver woken by the first of several busy senders gets its turn after each of them has
 // had one (Erlang's run queue is FIFO), not only once they have all finished sending.
