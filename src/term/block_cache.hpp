@@ -8,8 +8,9 @@
 // loaded one it pops from and pushes to, and a spare that is either empty or full), and full
 // magazines move between threads through a small shared depot: a thread that frees more than it
 // allocates hands full magazines to the depot, one that allocates more takes them from it, one
-// lock per half-Limit blocks rather than a malloc and a free per message. What the depot has no
-// room for goes back to the global allocator. A thread's magazines are freed when it ends.
+// lock per half-Limit blocks rather than a malloc and a free per message. Blocks come from, and
+// what the depot has no room for goes back to, the slabs of a slab_pool (slab_pool.hpp), a
+// magazine at a time. A thread's magazines go back when it ends.
 // Under AddressSanitizer the cache is bypassed, so that a use after free is still reported.
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include <new>
 #include <utility>
 
+#include "term/slab_pool.hpp"
 #include "term/spin_lock.hpp"
 
 namespace otp::detail {
@@ -34,12 +36,17 @@ class block_cache {
       if (l.spare.count > 0) {
         std::swap(l.loaded, l.spare);
       } else if (!l.closed) {
+        drain_at_exit();  // what this thread holds goes back when it ends, even if it never frees
         l.loaded = depot::take();
+        if (l.loaded.count == 0) l.loaded = magazine::from(slabs::take(refill_size));
+      } else {
+        return slabs::take(1).head;
       }
     }
-    if (block* b = l.loaded.pop()) return b;
-#endif
+    return l.loaded.pop();
+#else
     return ::operator new(Size);
+#endif
   }
 
   /// For a class's operator new: a block when `size` fits one, else the global allocator.
@@ -66,40 +73,48 @@ class block_cache {
         l.spare = l.loaded;
         l.loaded = magazine{};
       }
-      l.loaded.push(static_cast<block*>(p));
+      l.loaded.push(static_cast<free_block*>(p));
       return;
     }
-#endif
+    auto* b = static_cast<free_block*>(p);
+    b->next = nullptr;
+    slabs::give(b);
+#else
     ::operator delete(p, Size);
+#endif
   }
 
  private:
+  using slabs = slab_pool<Size>;
   static constexpr unsigned magazine_size = Limit / 2;
-  // Full magazines the depot keeps for other threads; more go back to the allocator.
+  // Blocks a dry cache takes from the slabs at once: a magazine, or a slab's worth if less (a
+  // block is written as it is taken, so not too much at a time).
+  static constexpr unsigned refill_size =
+      magazine_size < slabs::blocks_per_slab ? magazine_size : slabs::blocks_per_slab;
+  // Full magazines the depot keeps for other threads; more go back to the slabs.
   static constexpr unsigned depot_capacity = 8;
 
-  struct block {
-    block* next;
-  };
   struct magazine {
-    block* head = nullptr;
+    free_block* head = nullptr;
     unsigned count = 0;
 
-    block* pop() noexcept {
-      block* b = head;
+    static magazine from(block_chain c) noexcept { return {c.head, c.count}; }
+    free_block* pop() noexcept {
+      free_block* b = head;
       if (b != nullptr) {
         head = b->next;
         --count;
       }
       return b;
     }
-    void push(block* b) noexcept {
+    void push(free_block* b) noexcept {
       b->next = head;
       head = b;
       ++count;
     }
     void release() noexcept {
-      while (block* b = pop()) ::operator delete(b, Size);
+      slabs::give(head);
+      *this = magazine{};
     }
   };
 
@@ -139,7 +154,7 @@ class block_cache {
       state& d = get();
       if (d.count.load(std::memory_order_relaxed) == 0) return magazine{};  // skips the lock
       d.guard.lock();
-      block* head = nullptr;
+      free_block* head = nullptr;
       if (const unsigned n = d.count.load(std::memory_order_relaxed); n > 0) {
         head = d.full[n - 1];
         d.count.store(n - 1, std::memory_order_relaxed);
@@ -153,7 +168,7 @@ class block_cache {
       spin_lock guard;
       // Changed under `guard` only; atomic so that take() may look at it without the lock.
       std::atomic<unsigned> count;
-      block* full[depot_capacity];
+      free_block* full[depot_capacity];
     };
     static state& get() noexcept {
       static state s{};
