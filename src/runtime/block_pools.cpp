@@ -1,9 +1,11 @@
-// Allocation of signals, process control blocks and process bodies too large to be held in place
-// (process_body.hpp) from per-thread block caches rather than from malloc: every message is a signal, usually
-// built and freed on the same scheduler thread, and a process's control block is freed by the scheduler it
-// ended on, which spawns the next.
+// Allocation of signals, process control blocks, reactors and process bodies too large to be held
+// in place (process_body.hpp) from per-thread block caches rather than from malloc: every message
+// is a signal, usually built and freed on the same scheduler thread, and a process's control
+// block is freed by the scheduler it ended on, which spawns the next.
 
 #include <cstddef>
+
+#include <otp/runtime/reactor.hpp>
 
 #include "runtime/process.hpp"
 #include "runtime/signal.hpp"
@@ -34,6 +36,13 @@ void process::operator delete(void* p, std::size_t size) noexcept { process_bloc
 
 void* signal::operator new(std::size_t size) { return signal_blocks::allocate(size); }
 void signal::operator delete(void* p, std::size_t size) noexcept { signal_blocks::deallocate(p, size); }
+
+}  // namespace otp::detail
+
+void* otp::reactor::operator new(std::size_t size) { return detail::small_allocate(size); }
+void otp::reactor::operator delete(void* p, std::size_t size) noexcept { detail::small_deallocate(p, size); }
+
+namespace otp::detail {
 
 void* allocate_body(std::size_t size) { return small_allocate(size); }
 void deallocate_body(void* p, std::size_t size) noexcept { small_deallocate(p, size); }

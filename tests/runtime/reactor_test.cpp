@@ -144,3 +144,50 @@ TEST(Reactor, ThrowingCallbackEndsOnlyThatProcess) {
   ASSERT_TRUE(reason.is_tuple(3));
   EXPECT_EQ(reason[1].bytes(), "std::logic_error");
 }
+
+namespace {
+/// A reactor of any size and alignment: answers a pid with whether its own address is aligned as
+/// its type asks and the sum of its state, which it fills on start.
+template <std::size_t Words, std::size_t Align>
+class sized_reactor : public reactor {
+ public:
+  void on_start() override {
+    for (std::size_t i = 0; i < Words; ++i) state_[i] = int64_t(i);
+  }
+  void on_message(term m) override {
+    int64_t sum = 0;
+    for (int64_t v : state_) sum += v;
+    const bool aligned = reinterpret_cast<std::uintptr_t>(this) % Align == 0;
+    send(m.as_pid(), tuple(term(aligned ? "aligned"_a : "misaligned"_a), sum));
+  }
+
+ private:
+  alignas(Align) int64_t state_[Words];
+};
+
+template <std::size_t Words, std::size_t Align>
+term ask_sized_reactor() {
+  const pid r = spawn_reactor(std::make_unique<sized_reactor<Words, Align>>()).pid;
+  send(r, self());
+  term answer = next_message();
+  exit(r, atoms::kill);
+  return answer;
+}
+}  // namespace
+
+// Reactors come from the runtime's block caches up to 128 bytes, from the global allocator
+// beyond, and over-aligned ones from its aligned form: each kind is whole (its state intact) and
+// aligned as its type asks, and freeing each (the process ends) goes back where it came from
+// (ASan checks the pairing).
+TEST(Reactor, ReactorsOfEverySizeAndAlignmentAreAllocatedWhole) {
+  node n({.schedulers = 1});
+  const std::vector<term> answers = n.run([] {
+    return std::vector<term>{ask_sized_reactor<2, 8>(), ask_sized_reactor<13, 8>(),
+                             ask_sized_reactor<64, 8>(), ask_sized_reactor<4, 64>(),
+                             ask_sized_reactor<32, 256>()};
+  });
+  auto sum_to = [](int64_t words) { return words * (words - 1) / 2; };
+  EXPECT_EQ(answers, (std::vector<term>{tuple("aligned"_a, sum_to(2)), tuple("aligned"_a, sum_to(13)),
+                                        tuple("aligned"_a, sum_to(64)), tuple("aligned"_a, sum_to(4)),
+                                        tuple("aligned"_a, sum_to(32))}));
+}

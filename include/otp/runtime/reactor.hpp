@@ -11,6 +11,8 @@
 // Callbacks run one at a time, on the process itself: no locking is needed for the reactor's state.
 // A callback ends the process by calling otp::exit(Reason) or by letting an exception escape.
 
+#include <cstddef>
+#include <new>
 #include <optional>
 
 #include <otp/runtime/timeout.hpp>
@@ -32,6 +34,18 @@ class reactor {
   /// How long the loop waits for the next message before on_timeout; re-read after every callback.
   /// Default: forever.
   virtual timeout receive_timeout() const { return infinity; }
+
+  // Reactors are made and dropped at the rate of spawns: one up to 128 bytes comes from the
+  // runtime's per-thread block caches rather than malloc (an idle gen_server is two of them).
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p, std::size_t size) noexcept;
+  // Over-aligned reactors keep the global allocator's aligned forms.
+  static void* operator new(std::size_t size, std::align_val_t alignment) {
+    return ::operator new(size, alignment);
+  }
+  static void operator delete(void* p, std::size_t size, std::align_val_t alignment) noexcept {
+    ::operator delete(p, size, alignment);
+  }
 };
 
 }  // namespace otp

@@ -6,6 +6,7 @@
 #include <otp/runtime/errors.hpp>
 
 #include "behaviours/gen/proc_lib_internal.hpp"
+#include "term/small_alloc.hpp"
 
 namespace otp::gen {
 namespace {
@@ -99,6 +100,12 @@ class server_process final : public reactor {
     proc_lib::internal::child_setup setup;
     std::optional<server_ref> name;
     unique_function<std::unique_ptr<reactor>()> make;
+
+    // One per start, freed once init has run: from the block caches, as the reactors are.
+    static void* operator new(std::size_t size) { return otp::detail::small_allocate(size); }
+    static void operator delete(void* p, std::size_t size) noexcept {
+      otp::detail::small_deallocate(p, size);
+    }
   };
   static void fail(const start_state& s, term ack) {
     if (s.name) unregister_as(*s.name);
