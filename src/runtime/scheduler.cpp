@@ -140,13 +140,15 @@ void scheduler::run(process* p, fiber* me) {
   // The process may have blocked and been resumed elsewhere: this fiber may be on another thread.
   scheduler* s = current_scheduler();
   s->current = nullptr;
-  if (!alive) return;  // run_inline said how much of the turn it spent
-  if (p->state.load(std::memory_order_relaxed) == run_state::runnable) {
-    s->enqueue_after_turn(p);  // it used up its turn and asked to go to the back of the queue
-    return;
+  if (!alive) return;  // run_inline said how much of the turn it spent (p may be freed now)
+  // A reactor that handled its batch yields: it used up its turn and goes to the back of the queue.
+  const bool used_up = p->state.load(std::memory_order_relaxed) == run_state::runnable;
+  s->turn_ended(p->reductions, used_up);
+  if (used_up) {
+    s->enqueue_after_turn(p);
+  } else {
+    s->sleep(p);
   }
-  s->turn_ended(p->reductions, false);
-  s->sleep(p);
 }
 
 void scheduler::sleep(process* p) noexcept {
