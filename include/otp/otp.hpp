@@ -1,5 +1,6 @@
 #pragma once
 // Everything: terms, the runtime, gen/proc_lib/sys/logger and the behaviours.
+#include <otp/dist.hpp>
 #include <otp/gen.hpp>
 #include <otp/runtime.hpp>
 #include <otp/term/etf.hpp>

@@ -220,9 +220,18 @@ ref monitor(atom registered_name) {
 }
 
 ref monitor(atom registered_name, atom node_name) {
+  return monitor(registered_name, node_name, monitor_alias::none);
+}
+
+ref monitor(atom registered_name, atom node_name, monitor_alias alias_mode) {
   detail::process& p = current_process();
-  if (node_name == p.node->name) return monitor(registered_name);
-  ref r = detail::new_ref(*p.node);
+  if (node_name == p.node->name) {
+    if (alias_mode == monitor_alias::none) return monitor(registered_name);
+    std::optional<pid> target = p.node->names.find(registered_name);
+    return monitor(target ? *target : pid{p.node->name, 0, 0, p.node->creation + 1}, alias_mode);
+  }
+  ref r = new_monitor_ref(p, alias_mode);
+  if (alias_mode != monitor_alias::none) p.rel().aliases.emplace(r, alias_mode);
   // The pid behind the name is known only on the other node; the record keeps the node for
   // demonitor and the name for the DOWN message.
   p.rel().monitors.emplace(

@@ -43,13 +43,12 @@ bool forward_remote(remote_route& route, const pid& to, const signal& s) {
     case signal_kind::demonitor:
       return route.demonitor(s.from, to, s.a.as_ref());
     case signal_kind::down:
+      return route.down(s.from, to, s.a.as_ref(), s.b);
     case signal_kind::receive_timeout:
     case signal_kind::info_request:
     case signal_kind::wake:
     case signal_kind::alias_message:  // sent through send_to_alias, never through here
-      // DOWN for a remote watcher travels as MONITOR_P_EXIT; the route learns of it through the
-      // monitor it registered, so nothing is sent from here.
-      return true;
+      return true;                    // never addressed to another node
   }
   return false;
 }

@@ -121,6 +121,7 @@ TEST(Alias, RemoteAliasGoesThroughRoute) {
     bool monitor_named(const pid&, atom, atom, const ref&) override { return true; }
     bool demonitor(const pid&, const pid&, const ref&) override { return true; }
     bool demonitor_named(const pid&, atom, atom, const ref&) override { return true; }
+    bool down(const pid&, const pid&, const ref&, const term&) override { return true; }
   };
   node n({.schedulers = 1});
   auto r = std::make_shared<route>();

@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <future>
 #include <mutex>
+#include <thread>
 
 #include <otp/runtime.hpp>
 
@@ -34,6 +36,7 @@ class recording_route : public remote_route {
     return log("demonitor_named", pid{}, tuple(name, node));
   }
   bool demonitor(const pid&, const pid& to, const ref&) override { return log("demonitor", to, term()); }
+  bool down(const pid&, const pid& to, const ref&, const term& r) override { return log("down", to, r); }
 
   std::vector<std::string> calls() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -119,4 +122,24 @@ TEST(RemoteRoute, MonitorByRemoteName) {
   n.run([] { demonitor(monitor("server"_a, "far@away"_a)); });
   EXPECT_EQ(route->calls(), (std::vector<std::string>{"monitor_named {server,far@away}",
                                                       "demonitor_named {server,far@away}"}));
+}
+
+// A process on another node monitoring a local one learns of its end through the route (the
+// distribution sends it as MONITOR_P_EXIT), with the real reason; a monitor on a process that is
+// gone is answered the same way at once, with noproc.
+TEST(RemoteRoute, DownForARemoteWatcherGoesThroughTheRoute) {
+  node n({.schedulers = 2});
+  auto route = std::make_shared<recording_route>();
+  n.set_remote_route(route);
+  pid local = n.spawn([] { receive(); });
+  n.deliver_monitor(remote_pid(), local, n.run([] { return make_ref(); }));
+  n.send(local, "go"_a);
+  n.await_exit(local);
+  n.deliver_monitor(remote_pid(), local, n.run([] { return make_ref(); }));
+  // The DOWN is sent from the dying process after await_exit's own DOWN: wait for it.
+  for (int i = 0; i < 1000 && route->calls().size() < 2; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::vector<std::string> calls = route->calls();
+  std::sort(calls.begin(), calls.end());  // the dying process's DOWN may come after the second monitor
+  EXPECT_EQ(calls, (std::vector<std::string>{"down noproc", "down normal"}));
 }

@@ -127,6 +127,8 @@ ref monitor(atom registered_name);
 /// Monitors the process registered as `name` on `node` ({Name, Node}); for another node the
 /// remote route resolves the name there, and an unreachable node gives DOWN noconnection.
 ref monitor(atom registered_name, atom node_name);
+/// monitor/3 by {Name, Node} with an alias option (a gen call to a server on another node).
+ref monitor(atom registered_name, atom node_name, monitor_alias alias_mode);
 /// Removes a monitor. With `flush`, also removes a DOWN message of it already in the mailbox.
 /// Returns false when the monitor was not active (already fired or unknown), as demonitor/2 info.
 bool demonitor(const ref& monitor_ref, bool flush = false);

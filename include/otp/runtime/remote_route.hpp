@@ -34,6 +34,9 @@ class remote_route {
   virtual bool monitor_named(const pid& from, atom name, atom node, const ref& monitor_ref) = 0;
   virtual bool demonitor(const pid& from, const pid& to, const ref& monitor_ref) = 0;
   virtual bool demonitor_named(const pid& from, atom name, atom node, const ref& monitor_ref) = 0;
+  /// The local process `from`, monitored by `to` on another node, has ended (or never existed):
+  /// the DOWN that tells `to` so (MONITOR_P_EXIT).
+  virtual bool down(const pid& from, const pid& to, const ref& monitor_ref, const term& reason) = 0;
 };
 
 }  // namespace otp

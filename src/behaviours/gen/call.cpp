@@ -44,15 +44,16 @@ struct call_failure {
   }
 };
 
-/// The target pid, or the error when there is none to call.
+/// The target pid, or the error when there is none to call (a name on another node is
+/// resolved there, by the call's monitor and message).
 expected<pid, call_error> target_of(const server_ref& server, const call_failure& failed) {
-  if (server.kind() == server_ref::ref_kind::remote && server.node() != self().node) {
-    // No distribution yet: another node is never connected.
-    return failed(call_error::nodedown, tuple(atom("nodedown"), server.node()));
-  }
   std::optional<pid> p = resolve(server);
   if (!p) return failed(call_error::noproc, atoms::noproc);
   return *p;
+}
+
+bool names_another_node(const server_ref& server) {
+  return server.kind() == server_ref::ref_kind::remote && server.node() != self().node;
 }
 
 }  // namespace
@@ -63,20 +64,31 @@ expected<term, call_error> try_call(const server_ref& server, term request, time
   // share their boxed parts).
   const term request_copy = request;
   const call_failure failed{server, request_copy, t, spec};
-  expected<pid, call_error> target = target_of(server, failed);
-  if (!target) return unexpected(target.error());
-  // A process waiting for its own reply would wait forever; Erlang exits with calling_self.
-  if (*target == self()) return failed(call_error::exited, atom("calling_self"));
-
-  // reply_demonitor: the reply ends alias and monitor, and since the server sends it, the server
-  // drops its side of the monitor as it replies (no demonitor signal after each call). Equivalent
-  // here to gen's {alias, demonitor}: nothing but the reply comes through the alias, and the
-  // demonitor below still ends both when no reply came.
   term tag;
-  const term mref = send_monitored(*target, monitor_alias::reply_demonitor, [&](const term& monitor_ref) {
-    tag = cons(atoms::alias, monitor_ref);
-    return tuple(spec.label, tuple(self(), tag), std::move(request));
-  });
+  term mref;
+  atom target_node;
+  if (names_another_node(server)) {
+    // {Name, Node}: gen monitors the name there and sends to it; that node answers the monitor
+    // with noproc at once if nobody holds the name.
+    target_node = server.node();
+    mref = term(monitor(server.name(), target_node, monitor_alias::reply_demonitor));
+    tag = cons(atoms::alias, mref);
+    otp::send(server.name(), target_node, tuple(spec.label, tuple(self(), tag), std::move(request)));
+  } else {
+    expected<pid, call_error> target = target_of(server, failed);
+    if (!target) return unexpected(target.error());
+    // A process waiting for its own reply would wait forever; Erlang exits with calling_self.
+    if (*target == self()) return failed(call_error::exited, atom("calling_self"));
+    target_node = target->node;
+    // reply_demonitor: the reply ends alias and monitor, and since the server sends it, the
+    // server drops its side of the monitor as it replies (no demonitor signal after each call).
+    // Equivalent here to gen's {alias, demonitor}: nothing but the reply comes through the
+    // alias, and the demonitor below still ends both when no reply came.
+    mref = send_monitored(*target, monitor_alias::reply_demonitor, [&](const term& monitor_ref) {
+      tag = cons(atoms::alias, monitor_ref);
+      return tuple(spec.label, tuple(self(), tag), std::move(request));
+    });
+  }
 
   std::optional<term> answer = receive(
       [&](const term& m) {
@@ -97,7 +109,7 @@ expected<term, call_error> try_call(const server_ref& server, term request, time
   const term& why = (*answer)[4];
   if (why.is_atom(atoms::noproc)) return failed(call_error::noproc, why);
   if (why.is_atom(atoms::noconnection))
-    return failed(call_error::nodedown, tuple(atom("nodedown"), target->node));
+    return failed(call_error::nodedown, tuple(atom("nodedown"), target_node));
   return failed(call_error::exited, why);
 }
 

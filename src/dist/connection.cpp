@@ -1,0 +1,319 @@
+// A connection's two threads and its shutdown.
+
+#include "dist/connection.hpp"
+
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <otp/logger.hpp>
+#include <otp/term/etf.hpp>
+
+#include "dist/control.hpp"
+
+namespace otp::dist::detail {
+
+namespace {
+
+constexpr char pass_through = 112;  // 'p': a frame without distribution header
+constexpr std::size_t read_chunk = std::size_t(256) << 10;
+
+/// Appends [Len:32] 'p' 131 Control [131 Payload].
+void append_frame(std::string& out, const term& control, const term* payload) {
+  const std::size_t start = out.size();
+  out.append(4, '\0');
+  out += pass_through;
+  etf::encode_to(out, control);
+  if (payload != nullptr) etf::encode_to(out, *payload);
+  const std::size_t length = out.size() - start - 4;
+  if (length > 0xffffffffu) throw etf::encode_error("distribution frame over 4 GiB");
+  for (int i = 0; i < 4; ++i) out[start + i] = char(uint32_t(length) >> (24 - 8 * i));
+}
+
+/// Counts a connection thread out when it ends, however it ends.
+struct running_thread_count {
+  std::atomic<int>& running;
+  ~running_thread_count() { running.fetch_sub(1, std::memory_order_release); }
+};
+
+}  // namespace
+
+connection::connection(atom peer, context& ctx) : peer_(peer), ctx_(ctx) {}
+
+connection::~connection() {
+  take_down("connection destroyed");
+  join();
+}
+
+void connection::start_accepted(socket_fd socket, const handshake_peer& peer) {
+  running_threads_.fetch_add(1, std::memory_order_relaxed);
+  go_up(std::move(socket), peer);
+  writer_ = std::thread([this] { writer_main(nullptr); });
+}
+
+void connection::start_connecting(std::function<std::pair<socket_fd, handshake_peer>()> establish) {
+  running_threads_.fetch_add(1, std::memory_order_relaxed);
+  writer_ = std::thread([this, establish = std::move(establish)] { writer_main(establish); });
+}
+
+bool connection::adopt(socket_fd socket, const handshake_peer& peer) {
+  return go_up(std::move(socket), peer);
+}
+
+void connection::expect_adoption(bool expected) {
+  {
+    std::lock_guard lock(out_mutex_);
+    adopting_ = expected;
+  }
+  out_cv_.notify_all();
+}
+
+bool connection::go_up(socket_fd socket, const handshake_peer& peer) {
+  {
+    std::lock_guard lock(out_mutex_);
+    if (current_phase() != phase::pending) {
+      socket.shutdown();  // taken down meanwhile, or up through the other side of a simultaneous connect
+      return false;
+    }
+    peer_creation_.store(peer.creation, std::memory_order_relaxed);
+    socket_ = std::move(socket);
+    running_threads_.fetch_add(1, std::memory_order_relaxed);
+    reader_ = std::thread([this] { reader_main(); });
+    phase_.store(phase::up, std::memory_order_release);
+  }
+  out_cv_.notify_all();
+  return true;
+}
+
+bool connection::wait_settled(clock::time_point deadline) {
+  std::unique_lock lock(out_mutex_);
+  out_cv_.wait_until(lock, deadline, [&] { return current_phase() != phase::pending; });
+  return current_phase() == phase::up;
+}
+
+bool connection::send(const term& control, const term* payload) {
+  // Encoded outside the lock: senders on other schedulers only wait for a copy.
+  thread_local std::string frame;
+  frame.clear();
+  append_frame(frame, control, payload);
+  {
+    std::lock_guard lock(out_mutex_);
+    if (current_phase() == phase::down) return false;
+    out_ += frame;
+  }
+  out_cv_.notify_one();
+  if (frame.capacity() > (std::size_t(1) << 20)) std::string().swap(frame);
+  return true;
+}
+
+void connection::writer_main(std::function<std::pair<socket_fd, handshake_peer>()> establish) {
+  const running_thread_count done{running_threads_};
+  if (establish) {
+    try {
+      auto [socket, peer] = establish();
+      go_up(std::move(socket), peer);
+    } catch (const std::exception& e) {
+      // In a simultaneous connect the peer refuses this attempt because its own one won: the
+      // connection comes up when that one has shaken hands.
+      std::unique_lock lock(out_mutex_);
+      out_cv_.wait_until(lock, clock::now() + ctx_.options.net_setuptime,
+                         [&] { return current_phase() != phase::pending || !adopting_; });
+      if (current_phase() == phase::pending) {
+        lock.unlock();
+        take_down(e.what());
+        return;
+      }
+    }
+  }
+  const auto tick_interval = ctx_.options.net_ticktime / 4;
+  std::string writing;
+  for (;;) {
+    {
+      std::unique_lock lock(out_mutex_);
+      const bool woken = out_cv_.wait_for(lock, tick_interval,
+                                          [&] { return !out_.empty() || current_phase() == phase::down; });
+      if (current_phase() == phase::down) return;
+      if (woken) {
+        writing.swap(out_);
+      } else {
+        writing.assign(4, '\0');  // a tick: nothing was written for a quarter of net_ticktime
+      }
+    }
+    try {
+      write_all(socket_, writing, clock::now() + ctx_.options.net_ticktime);
+    } catch (const std::exception& e) {
+      take_down(std::string("write failed: ") + e.what());
+      return;
+    }
+    writing.clear();
+    if (writing.capacity() > (std::size_t(4) << 20)) std::string().swap(writing);
+  }
+}
+
+void connection::reader_main() {
+  const running_thread_count done{running_threads_};
+  std::string buffer(read_chunk, '\0');
+  std::size_t begin = 0, end = 0;
+  auto last_heard = clock::now();
+  const int poll_ms = int(std::max<long long>(1, (ctx_.options.net_ticktime / 4).count()));
+  while (current_phase() == phase::up) {
+    pollfd p{socket_.get(), POLLIN, 0};
+    const int ready = ::poll(&p, 1, poll_ms);
+    if (ready < 0 && errno != EINTR) {
+      take_down(std::string("poll: ") + std::strerror(errno));
+      return;
+    }
+    if (ready <= 0) {
+      if (clock::now() - last_heard > ctx_.options.net_ticktime) {
+        take_down("net_ticktime expired: nothing heard from the peer");
+        return;
+      }
+      continue;
+    }
+    if (buffer.size() - end < read_chunk / 4) {
+      // Move the partial frame to the front, and grow only for a frame larger than the buffer.
+      buffer.erase(0, begin);
+      end -= begin;
+      begin = 0;
+      if (buffer.size() - end < read_chunk / 4) buffer.resize(buffer.size() * 2);
+    }
+    const ssize_t n = ::recv(socket_.get(), buffer.data() + end, buffer.size() - end, MSG_DONTWAIT);
+    if (n == 0) {
+      take_down("connection closed by peer");
+      return;
+    }
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
+      take_down(std::string("recv: ") + std::strerror(errno));
+      return;
+    }
+    end += std::size_t(n);
+    last_heard = clock::now();
+    while (end - begin >= 4) {
+      const uint32_t length = get32(buffer.data() + begin);
+      if (length == 0) {  // a tick
+        begin += 4;
+        continue;
+      }
+      if (length > ctx_.options.max_frame_size) {
+        take_down("frame of " + std::to_string(length) + " bytes exceeds max_frame_size");
+        return;
+      }
+      if (end - begin - 4 < length) {
+        if (buffer.size() - begin < std::size_t(length) + 4) {
+          buffer.erase(0, begin);
+          end -= begin;
+          begin = 0;
+          buffer.resize(std::max(buffer.size(), std::size_t(length) + 4 + read_chunk));
+        }
+        break;
+      }
+      try {
+        handle_frame(std::string_view(buffer.data() + begin + 4, length));
+      } catch (const std::exception& e) {
+        take_down(std::string("corrupt frame: ") + e.what());
+        return;
+      }
+      begin += 4 + std::size_t(length);
+    }
+    if (begin == end) begin = end = 0;
+  }
+}
+
+void connection::handle_frame(std::string_view frame) {
+  if (frame[0] != pass_through) throw std::invalid_argument("frame without pass-through tag");
+  frame.remove_prefix(1);
+  auto control = etf::decode_prefix(frame);
+  if (!control) throw std::invalid_argument("control message: " + control.error().message);
+  frame.remove_prefix(control->consumed);
+  if (frame.empty()) {
+    handle_control(*this, ctx_.local, control->value, nullptr);
+    return;
+  }
+  auto payload = etf::decode(frame);
+  if (!payload) throw std::invalid_argument("message: " + payload.error().message);
+  handle_control(*this, ctx_.local, control->value, &*payload);
+}
+
+void connection::take_down(const std::string& why) {
+  {
+    std::lock_guard lock(out_mutex_);
+    if (phase_.exchange(phase::down) == phase::down) return;
+    socket_.shutdown();
+    out_.clear();
+  }
+  out_cv_.notify_all();
+  if (why != "connection destroyed" && why != "disconnected") {
+    logger::notice("distribution: connection to " + std::string(peer_.name()) + " down: " + why);
+  }
+  fire_noconnection();
+  if (ctx_.on_down) ctx_.on_down(*this);
+}
+
+void connection::fire_noconnection() {
+  std::unordered_set<pid_pair, pid_pair_hash> links;
+  std::unordered_map<ref, outgoing_monitor> outgoing;
+  std::unordered_map<ref, incoming_monitor> incoming;
+  {
+    std::lock_guard lock(relations_mutex_);
+    links.swap(links_);
+    outgoing.swap(outgoing_monitors_);
+    incoming.swap(incoming_monitors_);
+  }
+  const term reason(atoms::noconnection);
+  for (const pid_pair& l : links) ctx_.local.deliver_exit(l.remote, l.local, reason, true);
+  // The DOWN names the monitored pid or {Name, Node}: the watcher's own record knows which.
+  const pid somewhere_there{peer_, 0, 0, 0};
+  for (const auto& [r, m] : outgoing) ctx_.local.deliver_down(somewhere_there, m.watcher, r, reason);
+  for (const auto& [r, m] : incoming) ctx_.local.deliver_demonitor(m.watcher, m.target, r);
+}
+
+void connection::join() {
+  const auto self = std::this_thread::get_id();
+  if (writer_.joinable() && writer_.get_id() != self) writer_.join();
+  if (reader_.joinable() && reader_.get_id() != self) reader_.join();
+}
+
+bool connection::add_link(const pid& local, const pid& remote) {
+  std::lock_guard lock(relations_mutex_);
+  if (current_phase() == phase::down) return false;
+  links_.insert({local, remote});
+  return true;
+}
+
+void connection::remove_link(const pid& local, const pid& remote) {
+  std::lock_guard lock(relations_mutex_);
+  links_.erase({local, remote});
+}
+
+bool connection::add_outgoing_monitor(const ref& r, const pid& watcher) {
+  std::lock_guard lock(relations_mutex_);
+  if (current_phase() == phase::down) return false;
+  outgoing_monitors_[r] = {watcher};
+  return true;
+}
+
+void connection::remove_outgoing_monitor(const ref& r) {
+  std::lock_guard lock(relations_mutex_);
+  outgoing_monitors_.erase(r);
+}
+
+bool connection::add_incoming_monitor(const ref& r, incoming_monitor m) {
+  std::lock_guard lock(relations_mutex_);
+  if (current_phase() == phase::down) return false;
+  incoming_monitors_[r] = std::move(m);
+  return true;
+}
+
+std::optional<incoming_monitor> connection::take_incoming_monitor(const ref& r) {
+  std::lock_guard lock(relations_mutex_);
+  auto it = incoming_monitors_.find(r);
+  if (it == incoming_monitors_.end()) return std::nullopt;
+  incoming_monitor m = std::move(it->second);
+  incoming_monitors_.erase(it);
+  return m;
+}
+
+}  // namespace otp::dist::detail

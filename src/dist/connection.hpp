@@ -1,0 +1,137 @@
+#pragma once
+// One distribution connection to another node: its socket, a writer thread that sends what the
+// local processes queue (in order, batched into large writes, with ticks when idle), a reader
+// thread that decodes frames and delivers their signals, and the links and monitors that run
+// over it, which all fire `noconnection` when it goes down.
+//
+// A connection starts pending: frames queue while the writer thread looks the peer up in epmd
+// and shakes hands (Erlang's implicit connect on first use). It goes down once, for good; the
+// next signal for that node makes a new connection.
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include <otp/dist/distributed_node.hpp>
+#include <otp/runtime/node.hpp>
+
+#include "dist/handshake.hpp"
+#include "dist/socket.hpp"
+
+namespace otp::dist::detail {
+
+struct pid_pair {
+  pid local;
+  pid remote;
+  friend bool operator==(const pid_pair&, const pid_pair&) = default;
+};
+struct pid_pair_hash {
+  std::size_t operator()(const pid_pair& p) const noexcept {
+    return std::hash<pid>()(p.local) * 31 + std::hash<pid>()(p.remote);
+  }
+};
+
+/// A monitor a local process holds on a remote process (or name).
+struct outgoing_monitor {
+  pid watcher;
+};
+/// A monitor a remote process holds on a local one; `name` is the registered name it was set by
+/// (the DOWN then names it), or empty.
+struct incoming_monitor {
+  pid watcher;
+  pid target;
+  std::optional<atom> name;
+};
+
+class connection {
+ public:
+  enum class phase : uint8_t { pending, up, down };
+
+  /// What a connection needs of its distribution.
+  struct context {
+    otp::node& local;
+    dist_options options;
+    /// Called once, when the connection has gone down (from one of its own threads, or from
+    /// take_down's caller).
+    std::function<void(connection&)> on_down;
+  };
+
+  connection(atom peer, context& ctx);
+  ~connection();
+  connection(const connection&) = delete;
+  connection& operator=(const connection&) = delete;
+
+  atom peer() const noexcept { return peer_; }
+  phase current_phase() const noexcept { return phase_.load(std::memory_order_acquire); }
+  uint32_t peer_creation() const noexcept { return peer_creation_.load(std::memory_order_relaxed); }
+
+  /// Starts a connection whose handshake the caller has done (an accepted one).
+  void start_accepted(socket_fd socket, const handshake_peer& peer);
+  /// Starts a pending connection: `establish` (run on the writer thread) connects and shakes hands.
+  void start_connecting(std::function<std::pair<socket_fd, handshake_peer>()> establish);
+  /// Waits until the connection is up (true) or down (false), at most until `deadline`.
+  bool wait_settled(clock::time_point deadline);
+  /// A simultaneous connect: the peer's own connection, accepted while this one was pending,
+  /// becomes this connection (false if this one is up or down already; the socket is closed).
+  bool adopt(socket_fd socket, const handshake_peer& peer);
+  /// Tells a pending connection whether an accepted one is being shaken hands with to replace
+  /// its own attempt (which the peer will refuse): until that ends, a failed attempt waits.
+  void expect_adoption(bool expected);
+  /// Whether both threads have ended (join() will not block).
+  bool finished() const noexcept { return running_threads_.load(std::memory_order_acquire) == 0; }
+
+  /// Queues a frame: the control tuple, then the payload if any. False once down. Throws
+  /// etf::encode_error for a term with no external form (nothing is queued then).
+  bool send(const term& control, const term* payload = nullptr);
+
+  /// Takes the connection down (once): closes the socket, fires noconnection for every link and
+  /// monitor over it, and tells the distribution.
+  void take_down(const std::string& why);
+  /// Joins the threads; only from a thread that is neither of them, after take_down.
+  void join();
+
+  // ---- links and monitors over this connection (each false once the connection is down) --------
+  bool add_link(const pid& local, const pid& remote);
+  void remove_link(const pid& local, const pid& remote);
+  bool add_outgoing_monitor(const ref& r, const pid& watcher);
+  void remove_outgoing_monitor(const ref& r);
+  bool add_incoming_monitor(const ref& r, incoming_monitor m);
+  std::optional<incoming_monitor> take_incoming_monitor(const ref& r);
+  uint64_t next_unlink_id() noexcept { return unlink_ids_.fetch_add(1, std::memory_order_relaxed); }
+
+ private:
+  void writer_main(std::function<std::pair<socket_fd, handshake_peer>()> establish);
+  void reader_main();
+  bool go_up(socket_fd socket, const handshake_peer& peer);
+  void handle_frame(std::string_view frame);
+  void fire_noconnection();
+
+  const atom peer_;
+  context& ctx_;
+  std::atomic<phase> phase_{phase::pending};
+  std::atomic<uint32_t> peer_creation_{0};
+  std::atomic<uint64_t> unlink_ids_{1};
+  std::atomic<int> running_threads_{0};
+  bool adopting_ = false;  // guarded by out_mutex_
+  socket_fd socket_;
+
+  std::mutex out_mutex_;
+  std::condition_variable out_cv_;  // the writer waits on it; also signals settling (up/down)
+  std::string out_;                 // frames queued for the writer
+  std::thread writer_;
+  std::thread reader_;
+
+  std::mutex relations_mutex_;
+  std::unordered_set<pid_pair, pid_pair_hash> links_;
+  std::unordered_map<ref, outgoing_monitor> outgoing_monitors_;
+  std::unordered_map<ref, incoming_monitor> incoming_monitors_;
+};
+
+}  // namespace otp::dist::detail

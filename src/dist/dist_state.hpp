@@ -1,0 +1,52 @@
+#pragma once
+// What a distributed_node holds: its listener, its epmd registration, its connections.
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <otp/dist/distributed_node.hpp>
+
+#include "dist/connection.hpp"
+#include "dist/epmd_client.hpp"
+
+namespace otp::dist {
+
+struct distributed_node::state {
+  dist_options options;
+  std::unique_ptr<otp::node> local;
+  std::string alive;  // the name before '@'
+  detail::handshake_self self;
+  detail::socket_fd listener;
+  uint16_t port = 0;
+  detail::epmd_registration registration;
+  std::unique_ptr<detail::connection::context> context;
+
+  mutable std::mutex mutex;  // guards the fields below
+  std::unordered_map<atom, std::shared_ptr<detail::connection>> connections;
+  std::vector<std::shared_ptr<detail::connection>> retired;  // down, threads not yet joined
+  std::vector<std::thread> handshakes;                       // accepted sockets shaking hands
+  std::vector<std::thread::id> finished_handshakes;
+  bool stopping = false;
+  std::thread acceptor;
+
+  /// The connection to `node`, set up (pending) if there is none; nullptr for a name that cannot
+  /// be a node (no '@') or once stopping. Never blocks on the network.
+  std::shared_ptr<detail::connection> connection_to(atom node);
+  /// The connection to `node` if one exists (up or pending), else nullptr.
+  std::shared_ptr<detail::connection> existing_connection(atom node) const;
+
+  void accept_loop();
+  void accept_one(detail::socket_fd socket);
+  void connection_down(detail::connection& c);
+  /// Joins the threads of connections that went down and of finished handshakes.
+  void reap();
+};
+
+/// The remote_route the node sends through: control messages over the connections.
+std::shared_ptr<remote_route> make_route(distributed_node::state& state);
+
+}  // namespace otp::dist

@@ -1,0 +1,155 @@
+// Two OTP++ nodes in one program, connected through epmd and the distribution protocol: sends by
+// pid and by {Name, Node}, gen_server calls, links and monitors with Erlang's rules across nodes
+// (noproc at once for a missing target, the real reason on exit, noconnection on disconnect),
+// and a wrong cookie refused with both nodes unharmed.
+
+#include <gtest/gtest.h>
+
+#include <otp/otp.hpp>
+
+#include "dist/dist_support.hpp"
+#include "support/runtime_support.hpp"
+
+using namespace otp;
+using namespace otp::literals;
+using namespace otp::test;
+using dist::distributed_node;
+
+namespace {
+
+class echo_server : public gen_server::behaviour<echo_server> {
+ public:
+  init_result init(term) { return ok(term()); }
+  call_result handle_call(const term& request, const from&, term state) {
+    if (request == "crash"_a) throw std::runtime_error("asked to crash");
+    return reply(tuple("echo"_a, request), state);
+  }
+};
+
+class NodeToNode : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!test_epmd().available()) GTEST_SKIP() << "no epmd (apt-get install erlang-base)";
+    a_ = std::make_unique<distributed_node>(node_options{.schedulers = 2, .name = "a@127.0.0.1"},
+                                            test_dist_options());
+    b_ = std::make_unique<distributed_node>(node_options{.schedulers = 2, .name = "b@127.0.0.1"},
+                                            test_dist_options());
+  }
+  std::unique_ptr<distributed_node> a_, b_;
+};
+
+}  // namespace
+
+TEST_F(NodeToNode, MessagesByNameAndByPidBothWays) {
+  const pid b_pid = b_->local().spawn([] {
+    register_name("listener"_a, self());
+    term m = next_message();  // {From, Text}
+    send(m[0].as_pid(), tuple("got"_a, m[1]));
+  });
+  // Registration happens in the process: wait until the name is there.
+  for (int i = 0; i < 1000 && !b_->local().whereis("listener"_a); ++i) std::this_thread::sleep_for(1ms);
+  term reply = a_->local().run([] {
+    send("listener"_a, "b@127.0.0.1"_a, tuple(self(), "hello"_a));
+    return next_message();
+  });
+  EXPECT_EQ(reply, tuple("got"_a, "hello"_a));
+  b_->local().await_exit(b_pid);
+  EXPECT_EQ(a_->connected_nodes(), std::vector<atom>{"b@127.0.0.1"_a});
+  EXPECT_EQ(b_->connected_nodes(), std::vector<atom>{"a@127.0.0.1"_a});
+}
+
+TEST_F(NodeToNode, ManyMessagesArriveInOrder) {
+  constexpr int count = 20000;
+  term last = b_->local().run([&] {
+    const pid me = self();
+    a_->local().spawn([me] {
+      for (int i = 0; i < count; ++i) send(me, tuple("n"_a, i, binary(std::string(i % 100, 'x'))));
+    });
+    term m;
+    for (int i = 0; i < count; ++i) {
+      m = next_message();
+      if (m[1].as_int() != i) return m;
+    }
+    return m;
+  });
+  EXPECT_EQ(last[1], term(count - 1));
+}
+
+TEST_F(NodeToNode, GenServerCallAcrossNodes) {
+  b_->local().run([] { gen_server::start<echo_server>(term(), {.name = "echo"_a}); });
+  term r =
+      a_->local().run([] { return gen_server::call(server_ref::remote("echo"_a, "b@127.0.0.1"_a), "hi"_a); });
+  EXPECT_EQ(r, tuple("echo"_a, "hi"_a));
+  // A name nobody holds: the caller exits with noproc at once (the MONITOR_P is answered).
+  auto missing = a_->local().run(
+      [] { return gen_server::try_call(server_ref::remote("nobody"_a, "b@127.0.0.1"_a), "hi"_a); });
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().kind, gen::call_error::noproc);
+  // The server crashing in the call: the caller exits with the server's reason.
+  auto crashed = a_->local().run(
+      [] { return gen_server::try_call(server_ref::remote("echo"_a, "b@127.0.0.1"_a), "crash"_a); });
+  ASSERT_FALSE(crashed.has_value());
+  EXPECT_EQ(crashed.error().kind, gen::call_error::exited);
+}
+
+TEST_F(NodeToNode, MonitorAcrossNodesGetsTheRealReason) {
+  const pid target = b_->local().spawn([] {
+    receive();
+    exit("went_away"_a);
+  });
+  term down = a_->local().run([&] {
+    ref r = monitor(target);
+    send(target, "go"_a);
+    return next_down(r);
+  });
+  EXPECT_EQ(down[3], term(target));
+  EXPECT_EQ(down[4], "went_away"_a);
+  // A monitor on a process that is gone: DOWN noproc at once.
+  term gone = a_->local().run([&] { return next_down(monitor(target)); });
+  EXPECT_EQ(gone[4], term(atoms::noproc));
+}
+
+TEST_F(NodeToNode, LinkAcrossNodesCarriesExitsBothWays) {
+  const pid target = b_->local().spawn([] {
+    term m = receive();
+    if (m == "die"_a) exit("linked_death"_a);
+  });
+  term exit_message = a_->local().run([&] {
+    trap_exit(true);
+    link(target);
+    send(target, "die"_a);
+    return next_exit_from(target);
+  });
+  EXPECT_EQ(exit_message[2], "linked_death"_a);
+}
+
+TEST_F(NodeToNode, DisconnectFiresNoconnection) {
+  const pid target = b_->local().spawn([] { receive(); });
+  term result = a_->local().run([&] {
+    trap_exit(true);
+    link(target);
+    ref r = monitor(target);
+    // A round trip first, so that the link and monitor are in place on b.
+    send("net_kernel"_a, "b@127.0.0.1"_a, "hello"_a);
+    for (int i = 0; i < 1000 && b_->local().run([&] { return process_info(target)->links.size(); }) == 0; ++i)
+      std::this_thread::sleep_for(1ms);
+    a_->disconnect("b@127.0.0.1"_a);
+    term e = next_exit_from(target);
+    term d = next_down(r);
+    return tuple(e[2], d[4]);
+  });
+  EXPECT_EQ(result, tuple(atoms::noconnection, atoms::noconnection));
+  // b saw the connection go: its side of the link fired too, and the target (not trapping) died.
+  EXPECT_EQ(b_->local().await_exit(target), term(atoms::noconnection));
+}
+
+TEST(NodeToNodeCookies, WrongCookieIsRefusedAndBothNodesCarryOn) {
+  if (!test_epmd().available()) GTEST_SKIP() << "no epmd";
+  distributed_node a(node_options{.schedulers = 1, .name = "c1@127.0.0.1"}, test_dist_options("one"));
+  distributed_node b(node_options{.schedulers = 1, .name = "c2@127.0.0.1"}, test_dist_options("two"));
+  EXPECT_FALSE(a.connect("c2@127.0.0.1"_a));
+  EXPECT_TRUE(a.connected_nodes().empty());
+  EXPECT_TRUE(b.connected_nodes().empty());
+  EXPECT_EQ(a.local().run([] { return 1 + 1; }), 2);
+  EXPECT_EQ(b.local().run([] { return 2 + 2; }), 4);
+}
