@@ -79,9 +79,9 @@ bool connection::go_up(socket_fd socket, const handshake_peer& peer) {
     }
     peer_creation_.store(peer.creation, std::memory_order_relaxed);
     socket_ = std::move(socket);
+    phase_.store(phase::up, std::memory_order_release);  // before the reader, which runs while up
     running_threads_.fetch_add(1, std::memory_order_relaxed);
     reader_ = std::thread([this] { reader_main(); });
-    phase_.store(phase::up, std::memory_order_release);
   }
   out_cv_.notify_all();
   return true;
@@ -144,7 +144,7 @@ void connection::writer_main(std::function<std::pair<socket_fd, handshake_peer>(
     try {
       write_all(socket_, writing, clock::now() + ctx_.options.net_ticktime);
     } catch (const std::exception& e) {
-      take_down(std::string("write failed: ") + e.what());
+      take_down(std::string("write failed: ") + e.what(), log_level::notice);
       return;
     }
     writing.clear();
@@ -167,7 +167,7 @@ void connection::reader_main() {
     }
     if (ready <= 0) {
       if (clock::now() - last_heard > ctx_.options.net_ticktime) {
-        take_down("net_ticktime expired: nothing heard from the peer");
+        take_down("net_ticktime expired: nothing heard from the peer", log_level::warning);
         return;
       }
       continue;
@@ -186,7 +186,7 @@ void connection::reader_main() {
     }
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) continue;
-      take_down(std::string("recv: ") + std::strerror(errno));
+      take_down(std::string("recv: ") + std::strerror(errno), log_level::notice);
       return;
     }
     end += std::size_t(n);
@@ -198,7 +198,7 @@ void connection::reader_main() {
         continue;
       }
       if (length > ctx_.options.max_frame_size) {
-        take_down("frame of " + std::to_string(length) + " bytes exceeds max_frame_size");
+        take_down("frame of " + std::to_string(length) + " bytes exceeds max_frame_size", log_level::warning);
         return;
       }
       if (end - begin - 4 < length) {
@@ -213,7 +213,7 @@ void connection::reader_main() {
       try {
         handle_frame(std::string_view(buffer.data() + begin + 4, length));
       } catch (const std::exception& e) {
-        take_down(std::string("corrupt frame: ") + e.what());
+        take_down(std::string("corrupt frame: ") + e.what(), log_level::warning);
         return;
       }
       begin += 4 + std::size_t(length);
@@ -237,7 +237,7 @@ void connection::handle_frame(std::string_view frame) {
   handle_control(*this, ctx_.local, control->value, &*payload);
 }
 
-void connection::take_down(const std::string& why) {
+void connection::take_down(const std::string& why, log_level level) {
   {
     std::lock_guard lock(out_mutex_);
     if (phase_.exchange(phase::down) == phase::down) return;
@@ -245,9 +245,7 @@ void connection::take_down(const std::string& why) {
     out_.clear();
   }
   out_cv_.notify_all();
-  if (why != "connection destroyed" && why != "disconnected") {
-    logger::notice("distribution: connection to " + std::string(peer_.name()) + " down: " + why);
-  }
+  logger::log(level, "distribution: connection to " + std::string(peer_.name()) + " down: " + why);
   fire_noconnection();
   if (ctx_.on_down) ctx_.on_down(*this);
 }

@@ -20,6 +20,7 @@
 #include <utility>
 
 #include <otp/dist/distributed_node.hpp>
+#include <otp/logger.hpp>
 #include <otp/runtime/node.hpp>
 
 #include "dist/handshake.hpp"
@@ -92,8 +93,9 @@ class connection {
   bool send(const term& control, const term* payload = nullptr);
 
   /// Takes the connection down (once): closes the socket, fires noconnection for every link and
-  /// monitor over it, and tells the distribution.
-  void take_down(const std::string& why);
+  /// monitor over it, and tells the distribution. `why` is logged at `level`: a peer closing or an
+  /// implicit connect failing is routine (Erlang is silent about both), a protocol violation is not.
+  void take_down(const std::string& why, log_level level = log_level::debug);
   /// Joins the threads; only from a thread that is neither of them, after take_down.
   void join();
 

@@ -56,6 +56,14 @@ class child_process {
   child_process& operator=(const child_process&) = delete;
 
   bool started() const { return pid_ > 0; }
+  /// Whether it has not exited yet.
+  bool running() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) != pid_) return true;
+    pid_ = -1;
+    return false;
+  }
   void kill() {
     if (pid_ <= 0) return;
     ::kill(pid_, SIGKILL);
@@ -95,18 +103,21 @@ class private_epmd {
   private_epmd() {
     epmd_ = find_program("epmd");
     if (epmd_.empty()) return;
-    port_ = uint16_t(20000 + ::getpid() % 20000);
-    ::setenv("ERL_EPMD_PORT", std::to_string(port_).c_str(), 1);
     dir_ = std::filesystem::temp_directory_path() / ("otp_dist_test_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
-    process_ = std::make_unique<child_process>(
-        std::vector<std::string>{epmd_, "-port", std::to_string(port_)}, (dir_ / "epmd.log").string());
-    // Ready when `epmd -names` reaches it.
-    for (int i = 0; i < 200; ++i) {
-      child_process probe({epmd_, "-port", std::to_string(port_), "-names"}, (dir_ / "probe.log").string());
-      if (probe.wait(std::chrono::seconds(5))) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    // A port derived from the process id (ctest runs test cases as parallel processes); if it is
+    // taken, epmd exits at once and the next candidate is tried.
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      port_ = uint16_t(20000 + (::getpid() * 7 + attempt * 7919) % 30000);
+      process_ = std::make_unique<child_process>(
+          std::vector<std::string>{epmd_, "-port", std::to_string(port_)}, (dir_ / "epmd.log").string());
+      if (answers() && process_->running()) {
+        ::setenv("ERL_EPMD_PORT", std::to_string(port_).c_str(), 1);
+        return;
+      }
+      process_.reset();
     }
+    epmd_.clear();  // no epmd of our own: the tests skip
   }
   ~private_epmd() {
     process_.reset();
@@ -118,6 +129,17 @@ class private_epmd {
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
+  /// Whether an epmd answers on port_ (`epmd -names`), retried while ours starts.
+  bool answers() {
+    for (int i = 0; i < 100; ++i) {
+      child_process probe({epmd_, "-port", std::to_string(port_), "-names"}, (dir_ / "probe.log").string());
+      if (probe.wait(std::chrono::seconds(5))) return true;
+      if (!process_->running()) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  }
+
   std::string epmd_;
   uint16_t port_ = 0;
   std::filesystem::path dir_;

@@ -135,14 +135,20 @@ TEST(ErlangInterop, WeConnectToAnErlangNode) {
   }
   ASSERT_TRUE(connected) << erl->output();
   term got = cpp.local().run([] {
-    // erl registers erl_echo before waiter; wait for waiter to be sure both are there.
-    term r = gen_server::call(server_ref::remote("erl_echo"_a, "t2@127.0.0.1"_a), "hi"_a);
+    // erl is registered with epmd before its -eval script has registered erl_echo: until then
+    // the call fails at once with noproc (the name is looked up there, by the call's monitor).
+    auto r = gen_server::try_call(server_ref::remote("erl_echo"_a, "t2@127.0.0.1"_a), "hi"_a);
+    for (int i = 0; i < 500 && !r && r.error().kind == gen::call_error::noproc; ++i) {
+      sleep(timeout::ms(10));
+      r = gen_server::try_call(server_ref::remote("erl_echo"_a, "t2@127.0.0.1"_a), "hi"_a);
+    }
+    if (!r) return r.error().reason;
     send("waiter"_a, "t2@127.0.0.1"_a, tuple("done"_a, self()));
-    return tuple(r, next_message());
+    return tuple(*r, next_message());
   });
-  EXPECT_EQ(got, tuple(tuple("erl_echo"_a, "hi"_a), tuple("bye"_a, "t2@127.0.0.1"_a)));
   const bool clean = erl->wait(std::chrono::seconds(30));
   const std::string output = erl->output();
+  EXPECT_EQ(got, tuple(tuple("erl_echo"_a, "hi"_a), tuple("bye"_a, "t2@127.0.0.1"_a))) << output;
   ASSERT_TRUE(clean) << output;
   EXPECT_EQ(results_of(output)["hidden"], "[\"cpp2@127.0.0.1\"]") << output;
 }
