@@ -102,6 +102,7 @@ bool connection::send(const term& control, const term* payload) {
     std::lock_guard lock(out_mutex_);
     if (current_phase() == phase::down) return false;
     out_ += frame;
+    queued_bytes_.fetch_add(frame.size(), std::memory_order_relaxed);
   }
   out_cv_.notify_one();
   if (frame.capacity() > (std::size_t(1) << 20)) std::string().swap(frame);
@@ -129,6 +130,7 @@ void connection::writer_main(std::function<std::pair<socket_fd, handshake_peer>(
   }
   const auto tick_interval = ctx_.options.net_ticktime / 4;
   std::string writing;
+  std::size_t counted = 0;  // of writing, the bytes queued_bytes_ holds (not a tick's)
   for (;;) {
     {
       std::unique_lock lock(out_mutex_);
@@ -137,8 +139,10 @@ void connection::writer_main(std::function<std::pair<socket_fd, handshake_peer>(
       if (current_phase() == phase::down) return;
       if (woken) {
         writing.swap(out_);
+        counted = writing.size();
       } else {
         writing.assign(4, '\0');  // a tick: nothing was written for a quarter of net_ticktime
+        counted = 0;
       }
     }
     try {
@@ -147,6 +151,7 @@ void connection::writer_main(std::function<std::pair<socket_fd, handshake_peer>(
       take_down(std::string("write failed: ") + e.what(), log_level::notice);
       return;
     }
+    queued_bytes_.fetch_sub(counted, std::memory_order_relaxed);
     writing.clear();
     if (writing.capacity() > (std::size_t(4) << 20)) std::string().swap(writing);
   }

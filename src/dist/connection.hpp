@@ -92,6 +92,11 @@ class connection {
   /// etf::encode_error for a term with no external form (nothing is queued then).
   bool send(const term& control, const term* payload = nullptr);
 
+  /// More than options.busy_limit bytes queued for the socket (erl's busy distribution port).
+  bool busy() const noexcept {
+    return queued_bytes_.load(std::memory_order_relaxed) > ctx_.options.busy_limit;
+  }
+
   /// Takes the connection down (once): closes the socket, fires noconnection for every link and
   /// monitor over it, and tells the distribution. `why` is logged at `level`: a peer closing or an
   /// implicit connect failing is routine (Erlang is silent about both), a protocol violation is not.
@@ -125,8 +130,9 @@ class connection {
   socket_fd socket_;
 
   std::mutex out_mutex_;
-  std::condition_variable out_cv_;  // the writer waits on it; also signals settling (up/down)
-  std::string out_;                 // frames queued for the writer
+  std::condition_variable out_cv_;            // the writer waits on it; also signals settling (up/down)
+  std::string out_;                           // frames queued for the writer
+  std::atomic<std::size_t> queued_bytes_{0};  // out_.size() plus what the writer is writing
   std::thread writer_;
   std::thread reader_;
 

@@ -73,6 +73,11 @@ class dist_route final : public remote_route {
     return demonitor_any(from, node, term(name), monitor_ref);
   }
 
+  bool busy(atom node) const override {
+    auto c = state_.existing_connection(node);
+    return c && c->busy();
+  }
+
   bool down(const pid& from, const pid& to, const ref& monitor_ref, const term& reason) override {
     // Only over the connection the monitor came by: if that is gone, so is the watcher's interest.
     auto c = state_.existing_connection(to.node);

@@ -46,11 +46,27 @@ spawn_result spawn_reactor(std::unique_ptr<reactor> body, const spawn_options& o
 
 // ---- messages ------------------------------------------------------------------------------------------
 
+namespace {
+
+/// After a message to another node: while the route says that node's connection is busy, the
+/// sender waits (erts suspends a process sending to a busy distribution port), so that a fast
+/// sender cannot queue unbounded memory in front of a slow link.
+void wait_while_remote_busy(detail::process& p, atom node) {
+  std::shared_ptr<remote_route> route = p.node->remote();
+  while (route && route->busy(node)) sleep(timeout::ms(1));
+}
+
+}  // namespace
+
 void send(const pid& to, term message) {
   detail::process& p = current_process();
   detail::consume_reduction(p);
   const detail::send_outcome sent = detail::send_message(p, to, std::move(message));
-  if (sent.charge != 0) detail::charge_for_backlog(p, sent);
+  if (sent.charge != 0) {
+    detail::charge_for_backlog(p, sent);
+  } else if (!p.node->is_local(to)) {
+    wait_while_remote_busy(p, to.node);
+  }
 }
 
 void send(atom registered_name, term message) {
@@ -64,7 +80,10 @@ void send(atom registered_name, atom node_name, term message) {
   detail::process& p = current_process();
   if (node_name == p.node->name) return send(registered_name, std::move(message));
   // {Name, Node} ! Msg never fails, even when the node cannot be reached.
-  if (auto route = p.node->remote()) route->send_named(p.self_pid(), registered_name, node_name, message);
+  if (auto route = p.node->remote()) {
+    route->send_named(p.self_pid(), registered_name, node_name, message);
+    wait_while_remote_busy(p, node_name);
+  }
 }
 
 // ---- exits and links -----------------------------------------------------------------------------------

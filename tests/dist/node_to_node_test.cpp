@@ -77,6 +77,31 @@ TEST_F(NodeToNode, ManyMessagesArriveInOrder) {
   EXPECT_EQ(last[1], term(count - 1));
 }
 
+// With a tiny busy limit the sender is held up in its sends again and again (erts's busy
+// distribution port); every message still arrives, in order.
+TEST(NodeToNodeBusy, SenderHeldUpByABusyConnectionLosesNothing) {
+  if (!test_epmd().available()) GTEST_SKIP() << "no epmd";
+  dist::dist_options small = test_dist_options();
+  small.busy_limit = 4096;
+  distributed_node a(node_options{.schedulers = 2, .name = "busy_a@127.0.0.1"}, small);
+  distributed_node b(node_options{.schedulers = 2, .name = "busy_b@127.0.0.1"}, small);
+  constexpr int count = 3000;
+  term last = b.local().run([&] {
+    const pid me = self();
+    a.local().spawn([me] {
+      const term filler = binary(std::string(1000, 'y'));
+      for (int i = 0; i < count; ++i) send(me, tuple(i, filler));
+    });
+    term m;
+    for (int i = 0; i < count; ++i) {
+      m = next_message();
+      if (m[0].as_int() != i) return m;
+    }
+    return m;
+  });
+  EXPECT_EQ(last[0], term(count - 1));
+}
+
 TEST_F(NodeToNode, GenServerCallAcrossNodes) {
   b_->local().run([] { gen_server::start<echo_server>(term(), {.name = "echo"_a}); });
   term r =

@@ -48,6 +48,11 @@ struct dist_options {
   std::chrono::milliseconds net_ticktime = std::chrono::seconds(60);
   /// erl's net_setuptime: the bound on connecting and on either side of the handshake.
   std::chrono::milliseconds net_setuptime = std::chrono::seconds(7);
+  /// erl's dist_buf_busy_limit: a process sending a message over a connection with more than
+  /// this queued for the socket is suspended until the queue drains below it, so a fast sender
+  /// cannot pile up unbounded memory in front of a slow link (sends from outside any process,
+  /// and exit, link and monitor signals, are never held up).
+  std::size_t busy_limit = std::size_t(1) << 20;
   /// A frame longer than this from a peer closes its connection (erts has no cap; a hostile
   /// peer must not make us allocate what it claims).
   std::size_t max_frame_size = std::size_t(256) << 20;

@@ -37,6 +37,12 @@ class remote_route {
   /// The local process `from`, monitored by `to` on another node, has ended (or never existed):
   /// the DOWN that tells `to` so (MONITOR_P_EXIT).
   virtual bool down(const pid& from, const pid& to, const ref& monitor_ref, const term& reason) = 0;
+  /// Whether messages to `node` are piling up (erts's busy distribution port): a process that has
+  /// just sent one waits, in its send, until this is false again.
+  virtual bool busy(atom node) const {
+    (void)node;
+    return false;
+  }
 };
 
 }  // namespace otp
