@@ -107,14 +107,20 @@ class ReportTest(unittest.TestCase):
         self.assertAlmostEqual(plain.vs_beam, 2.0)
         self.assertEqual(plain.target, "—")  # no target against the BEAM, no CAF figure
 
-    def test_dist_is_not_yet(self):
-        r = rows_by(self.rows, "dist", "2000000", 1, "oneway_msgs_per_s", note="BEAM↔BEAM")
-        self.assertIsNone(r.stats["otp"])
+    def test_dist_rows(self):
+        r = rows_by(self.rows, "dist", "2000000", 1, "oneway_msgs_per_s", note="OTP++↔OTP++; BEAM↔BEAM")
+        self.assertEqual(r.stats["otp"].median, 500000)
         self.assertEqual(r.stats["erl"].median, 200000)
-        self.assertEqual(r.met, "not yet")
-        for pair in ("OTP++↔OTP++", "OTP++↔BEAM"):
-            self.assertEqual(rows_by(self.rows, "dist", "2000000", 1, "oneway_msgs_per_s", note=pair).met,
-                             "not yet")
+        self.assertAlmostEqual(r.vs_beam, 2.5)
+        self.assertEqual(r.met, "yes")
+        rtt = rows_by(self.rows, "dist", "2000000", 1, "rtt_us", note="OTP++↔OTP++; BEAM↔BEAM")
+        self.assertAlmostEqual(rtt.vs_beam, 0.4)  # 70 / 175: a time, so BEAM's over OTP++'s
+        # OTP++'s client with a BEAM peer, against the BEAM pair: 1.5x misses the 2x target.
+        mixed = rows_by(self.rows, "dist_beam", "2000000", 1, "oneway_msgs_per_s",
+                        note="OTP++→BEAM peer; BEAM↔BEAM")
+        self.assertEqual(mixed.stats["erl"].median, 200000)
+        self.assertAlmostEqual(mixed.vs_beam, 1.5)
+        self.assertEqual(mixed.met, "no (≥2× BEAM)")
 
     def test_rendered_table(self):
         self.assertEqual(self.status, 0)
@@ -126,8 +132,10 @@ class ReportTest(unittest.TestCase):
             "| 5.00× | 15.00× | ≤1/5 of BEAM, ahead of CAF | yes |",
             "| gsidle | 1000000 | 1 | B/proc | 510 (500–520) | 2600 | 1200 | 5.10× | 2.35× "
             "| ≤512 B/proc, ahead of CAF | yes |",
-            "| dist | 2000000 | 1 | msgs/s (BEAM↔BEAM) | not yet (no distribution) | 200k | — | — | — "
-            "| ≥2× BEAM | not yet |",
+            "| dist | 2000000 | 1 | msgs/s (OTP++↔OTP++; BEAM↔BEAM) | 500k | 200k | — | 2.50× | — "
+            "| ≥2× BEAM | yes |",
+            "| dist_beam | 2000000 | 1 | msgs/s (OTP++→BEAM peer; BEAM↔BEAM) | 300k | 200k | — | 1.50× | — "
+            "| ≥2× BEAM | no (≥2× BEAM) |",
             "Runs per figure: 1–5.",
         ]:
             self.assertIn(expected, self.text)

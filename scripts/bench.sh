@@ -147,7 +147,10 @@ if [[ $size == tiny ]]; then timeout_s=120; else timeout_s=1800; fi
 command_for() {  # impl workload args(comma-separated) schedulers
   local impl=$1 w=$2 a=${3//,/ } s=$4
   case "$impl" in
-    otp) printf '%s\n' "$OTP_BIN" "$w" $a "--schedulers=$s" ;;
+    otp)
+      printf '%s\n' "$OTP_BIN" "$w" $a "--schedulers=$s"
+      # OTP++'s client against a BEAM peer node starts erl with abench's ebin.
+      if [[ $w == dist_beam ]]; then printf '%s\n' "--ebin=$EBIN"; fi ;;
     caf) printf '%s\n' "$CAF_BIN" "$w" $a "--schedulers=$s" ;;
     erl)
       if [[ $w == dist ]]; then

@@ -18,6 +18,12 @@ otp::node_options node_options(const bench_args& a, std::size_t processes) {
   return options;
 }
 
+otp::node_options node_options_named(const bench_args& a, std::string name) {
+  otp::node_options options = node_options(a);
+  options.name = std::move(name);
+  return options;
+}
+
 void fail(const std::string& why) { throw bench_failure(why); }
 
 void expect_eq(std::string_view what, int64_t expected, int64_t got) {

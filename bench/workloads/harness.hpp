@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -19,16 +20,20 @@
 
 namespace otp_bench {
 
-/// The command line: `otp_bench <bench> [int args...] --schedulers=N`.
+/// The command line: `otp_bench <bench> [int args...] --schedulers=N [--key=value...]`.
 struct bench_args {
   std::string bench;
   std::vector<int64_t> ints;
   unsigned schedulers = 1;
+  /// The other --key=value options (the distribution workloads' --ebin, --node, --cookie).
+  std::map<std::string, std::string> options;
 };
 
 /// A node sized for the workload: `a.schedulers` scheduler threads, and room for `processes`
 /// processes alive at once when that is more than the default table holds.
 otp::node_options node_options(const bench_args& a, std::size_t processes = 0);
+/// node_options(a) for a distributed node called `name` (Name@Host).
+otp::node_options node_options_named(const bench_args& a, std::string name);
 
 /// Thrown by a workload whose result does not check out; main prints the FAILED line. Checks run in
 /// the workload's main process (node::run rethrows there what escapes it), so other processes

@@ -32,10 +32,14 @@ constexpr workload table[] = {
     {"spawnhold_fiber", "N", 1, spawnhold_fiber, "the same with plain processes blocked in receive"},
     {"gsidle", "N", 1, gsidle, "N idle echo gen_servers: start time and memory"},
     {"gscall", "N C", 2, gscall, "C clients make N calls each to one echo gen_server: rate, latency"},
+    {"dist", "N", 1, dist, "two OTP++ nodes on loopback: N one-way sends by name, then N/10 round trips"},
+    {"dist_beam", "N", 1, dist_beam, "the same with a BEAM peer node (needs --ebin=DIR of abench.beam)"},
+    {"dist_peer", "", 0, dist_peer, "the peer node of dist (--node=NAME@HOST --cookie=C)"},
 };
 
 int usage(const char* why) {
-  std::fprintf(stderr, "otp_bench: %s\nusage: otp_bench <bench> [int args...] --schedulers=N\n", why);
+  std::fprintf(
+      stderr, "otp_bench: %s\nusage: otp_bench <bench> [int args...] --schedulers=N [--key=value...]\n", why);
   for (const workload& w : table) {
     std::fprintf(stderr, "  %-16s %-5s %s\n", std::string(w.name).c_str(), std::string(w.params).c_str(),
                  std::string(w.what).c_str());
@@ -75,6 +79,9 @@ int main(int argc, char** argv) {
         return usage("--schedulers wants a positive number");
       }
       args.schedulers = unsigned(value);
+    } else if (arg.starts_with("--") && arg.find('=') != std::string_view::npos) {
+      const std::size_t eq = arg.find('=');
+      args.options[std::string(arg.substr(2, eq - 2))] = std::string(arg.substr(eq + 1));
     } else if (args.bench.empty()) {
       args.bench = arg;
     } else if (parse_positive(arg, value)) {

@@ -27,6 +27,10 @@ void spawnhold_fiber(const bench_args& a);  // N (plain processes blocked in rec
 void gsidle(const bench_args& a);           // N
 // gen_server_calls.cpp
 void gscall(const bench_args& a);  // N C
+// distribution.cpp
+void dist(const bench_args& a);       // N (OTP++ <-> OTP++)
+void dist_beam(const bench_args& a);  // N --ebin=DIR (OTP++ client, BEAM peer)
+void dist_peer(const bench_args& a);  // --node=NAME --cookie=C (the OTP++ peer of dist)
 
 struct workload {
   std::string_view name;

@@ -133,6 +133,9 @@ class connection {
   std::condition_variable out_cv_;            // the writer waits on it; also signals settling (up/down)
   std::string out_;                           // frames queued for the writer
   std::atomic<std::size_t> queued_bytes_{0};  // out_.size() plus what the writer is writing
+  bool socket_owned_ = false;  // a sender or the writer is writing to the socket (guarded by out_mutex_)
+  std::atomic<uint64_t> frames_written_{0};  // writes so far, for the writer's tick
+  std::atomic<int64_t> last_send_{0};        // steady_clock ticks of the latest send
   std::thread writer_;
   std::thread reader_;
 
