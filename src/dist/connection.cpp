@@ -310,9 +310,7 @@ void connection::fire_noconnection() {
   }
   const term reason(atoms::noconnection);
   for (const pid_pair& l : links) ctx_.local.deliver_exit(l.remote, l.local, reason, true);
-  // The DOWN names the monitored pid or {Name, Node}: the watcher's own record knows which.
-  const pid somewhere_there{peer_, 0, 0, 0};
-  for (const auto& [r, m] : outgoing) ctx_.local.deliver_down(somewhere_there, m.watcher, r, reason);
+  for (const auto& [r, m] : outgoing) ctx_.local.deliver_down(m.target, m.watcher, r, reason);
   for (const auto& [r, m] : incoming) ctx_.local.deliver_demonitor(m.watcher, m.target, r);
 }
 
@@ -334,10 +332,10 @@ void connection::remove_link(const pid& local, const pid& remote) {
   links_.erase({local, remote});
 }
 
-bool connection::add_outgoing_monitor(const ref& r, const pid& watcher) {
+bool connection::add_outgoing_monitor(const ref& r, outgoing_monitor m) {
   std::lock_guard lock(relations_mutex_);
   if (current_phase() == phase::down) return false;
-  outgoing_monitors_[r] = {watcher};
+  outgoing_monitors_[r] = m;
   return true;
 }
 

@@ -39,9 +39,11 @@ struct pid_pair_hash {
   }
 };
 
-/// A monitor a local process holds on a remote process (or name).
+/// A monitor a local process holds on a remote process (or name: then `target` is only the
+/// node, and the watcher's own record names {Name, Node} in the DOWN).
 struct outgoing_monitor {
   pid watcher;
+  pid target;
 };
 /// A monitor a remote process holds on a local one; `name` is the registered name it was set by
 /// (the DOWN then names it), or empty.
@@ -107,7 +109,7 @@ class connection {
   // ---- links and monitors over this connection (each false once the connection is down) --------
   bool add_link(const pid& local, const pid& remote);
   void remove_link(const pid& local, const pid& remote);
-  bool add_outgoing_monitor(const ref& r, const pid& watcher);
+  bool add_outgoing_monitor(const ref& r, outgoing_monitor m);
   void remove_outgoing_monitor(const ref& r);
   bool add_incoming_monitor(const ref& r, incoming_monitor m);
   std::optional<incoming_monitor> take_incoming_monitor(const ref& r);

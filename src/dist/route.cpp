@@ -55,13 +55,13 @@ class dist_route final : public remote_route {
 
   bool monitor(const pid& from, const pid& to, const ref& monitor_ref) override {
     auto c = state_.connection_to(to.node);
-    return c && c->add_outgoing_monitor(monitor_ref, from) &&
+    return c && c->add_outgoing_monitor(monitor_ref, {from, to}) &&
            c->send(tuple(op::monitor_p, from, to, monitor_ref));
   }
 
   bool monitor_named(const pid& from, atom name, atom node, const ref& monitor_ref) override {
     auto c = state_.connection_to(node);
-    return c && c->add_outgoing_monitor(monitor_ref, from) &&
+    return c && c->add_outgoing_monitor(monitor_ref, {from, pid{node, 0, 0, 0}}) &&
            c->send(tuple(op::monitor_p, from, name, monitor_ref));
   }
 

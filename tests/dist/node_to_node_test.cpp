@@ -171,9 +171,10 @@ TEST_F(NodeToNode, DisconnectFiresNoconnection) {
     a_->disconnect("b@127.0.0.1"_a);
     term e = next_exit_from(target);
     term d = next_down(r);
-    return tuple(e[2], d[4]);
+    return tuple(e[2], d[4], d[3]);
   });
-  EXPECT_EQ(result, tuple(atoms::noconnection, atoms::noconnection));
+  // The DOWN names the monitored process, as erts does.
+  EXPECT_EQ(result, tuple(atoms::noconnection, atoms::noconnection, target));
   // b saw the connection go: its side of the link fired too, and the target (not trapping) died.
   auto reason = reason_box->get_future();
   ASSERT_EQ(reason.wait_for(bound), std::future_status::ready);

@@ -1,0 +1,156 @@
+// A peer that misbehaves after a correct handshake (or during it) is cut off: the connection
+// goes down, the links and monitors over it fire noconnection, and the node carries on.
+// The peer here is this test itself, speaking the protocol through the library's own
+// handshake and socket functions.
+
+#include <gtest/gtest.h>
+
+#include <otp/otp.hpp>
+
+#include "dist/dist_support.hpp"
+#include "dist/flags.hpp"
+#include "dist/handshake.hpp"
+#include "dist/socket.hpp"
+#include "support/runtime_support.hpp"
+
+using namespace otp;
+using namespace otp::literals;
+using namespace otp::test;
+using namespace otp::dist::detail;
+using dist::distributed_node;
+
+namespace {
+
+class HostilePeer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!test_epmd().available()) GTEST_SKIP() << "no epmd (apt-get install erlang-base)";
+    dist::dist_options o = test_dist_options();
+    o.net_ticktime = std::chrono::milliseconds(800);
+    o.net_setuptime = std::chrono::milliseconds(800);
+    o.max_frame_size = 1 << 20;
+    node_ = std::make_unique<distributed_node>(node_options{.schedulers = 2, .name = "target@127.0.0.1"}, o);
+  }
+
+  /// Connects as fake@127.0.0.1 and completes the handshake.
+  socket_fd connect_as_fake() {
+    const auto deadline = clock::now() + std::chrono::seconds(5);
+    socket_fd s = connect_tcp("127.0.0.1", node_->port(), deadline);
+    const handshake_self fake{"fake@127.0.0.1", 7, flags::offered, "otp_test_cookie"};
+    handshake_as_initiator(s, fake, "target@127.0.0.1", deadline);
+    return s;
+  }
+
+  /// A local process linked to, and monitoring, a process of the fake node; returns what it got
+  /// once the connection went down: {ExitReason, DownReason}.
+  term watch_fake_process_while(const std::function<void()>& misbehave) {
+    return node_->local().run([&] {
+      trap_exit(true);
+      const pid remote{"fake@127.0.0.1"_a, 1, 0, 7};
+      link(remote);
+      ref r = monitor(remote);
+      misbehave();
+      term e = next_exit_from(remote);
+      term d = next_down(r);
+      return tuple(e[2], d[4]);
+    });
+  }
+
+  /// Whether the node closed the connection (reads reach the end of the stream).
+  static bool closed_by_node(const socket_fd& s) {
+    char buffer[4096];
+    try {
+      for (;;) read_exact(s, buffer, 1, clock::now() + std::chrono::seconds(10));
+    } catch (const dist::dist_error& e) {
+      return std::string_view(e.what()).find("closed") != std::string_view::npos;
+    }
+  }
+
+  std::unique_ptr<distributed_node> node_;
+};
+
+}  // namespace
+
+TEST_F(HostilePeer, CorruptFrameClosesTheConnection) {
+  socket_fd s = connect_as_fake();
+  const term got = watch_fake_process_while([&] {
+    // A pass-through frame whose control message is no external term.
+    write_all(s, std::string("\0\0\0\x05p\xff\xff\xff\xff", 9), clock::now() + std::chrono::seconds(5));
+  });
+  EXPECT_EQ(got, tuple(atoms::noconnection, atoms::noconnection));
+  EXPECT_TRUE(closed_by_node(s));
+  EXPECT_TRUE(node_->connected_nodes().empty());
+  EXPECT_EQ(node_->local().run([] { return 1; }), 1);
+}
+
+TEST_F(HostilePeer, FrameOverTheSizeLimitClosesTheConnection) {
+  socket_fd s = connect_as_fake();
+  const term got = watch_fake_process_while([&] {
+    // Claims 2 GiB; nothing of it follows. The node must not wait for (or allocate) it.
+    write_all(s, std::string("\x7f\xff\xff\xff", 4), clock::now() + std::chrono::seconds(5));
+  });
+  EXPECT_EQ(got, tuple(atoms::noconnection, atoms::noconnection));
+  EXPECT_TRUE(closed_by_node(s));
+}
+
+TEST_F(HostilePeer, ControlMessageOfTheWrongShapeClosesTheConnection) {
+  socket_fd s = connect_as_fake();
+  const term got = watch_fake_process_while([&] {
+    // {6, From, '', Name} with a number where the name goes: well-formed ETF, wrong control.
+    std::string frame =
+        "p" + etf::encode(tuple(6, pid{"fake@127.0.0.1"_a, 1, 0, 7}, atom(), 42)) + etf::encode("hello"_a);
+    std::string packet;
+    put32(packet, uint32_t(frame.size()));
+    write_all(s, packet + frame, clock::now() + std::chrono::seconds(5));
+  });
+  EXPECT_EQ(got, tuple(atoms::noconnection, atoms::noconnection));
+  EXPECT_TRUE(closed_by_node(s));
+}
+
+TEST_F(HostilePeer, SilentPeerIsDroppedAfterNetTicktime) {
+  socket_fd s = connect_as_fake();
+  // Nothing more from the fake node, not even ticks: after net_ticktime (800 ms here) the node
+  // gives up on it.
+  const term got = watch_fake_process_while([] {});
+  EXPECT_EQ(got, tuple(atoms::noconnection, atoms::noconnection));
+  EXPECT_TRUE(closed_by_node(s));
+}
+
+TEST_F(HostilePeer, StalledHandshakeIsDroppedAndOthersGetThrough) {
+  // A peer that connects and then says nothing: closed after net_setuptime, and meanwhile a
+  // proper peer connects and is served.
+  socket_fd stalled = connect_tcp("127.0.0.1", node_->port(), clock::now() + std::chrono::seconds(5));
+  socket_fd good = connect_as_fake();
+  // The node records the connection just after its last handshake message: wait for that.
+  for (int i = 0; i < 500 && node_->connected_nodes().empty(); ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(node_->connected_nodes(), std::vector<atom>{"fake@127.0.0.1"_a});
+  EXPECT_TRUE(closed_by_node(stalled));
+}
+
+TEST_F(HostilePeer, GarbageHandshakeIsRefused) {
+  socket_fd s = connect_tcp("127.0.0.1", node_->port(), clock::now() + std::chrono::seconds(5));
+  // A send_name whose name length runs past the message.
+  std::string bad = "N";
+  put64(bad, flags::offered);
+  put32(bad, 7);
+  put16(bad, 500);
+  bad += "short";
+  write_packet16(s, bad, clock::now() + std::chrono::seconds(5));
+  EXPECT_TRUE(closed_by_node(s));
+  EXPECT_TRUE(node_->connected_nodes().empty());
+}
+
+TEST_F(HostilePeer, PeerWithoutMandatoryFlagsIsNotAllowed) {
+  socket_fd s = connect_tcp("127.0.0.1", node_->port(), clock::now() + std::chrono::seconds(5));
+  // Without BIG_CREATION (and without MANDATORY_25_DIGEST, which stands for it too).
+  const handshake_self old{"old@127.0.0.1", 7,
+                           flags::offered & ~(flags::big_creation | flags::mandatory_25_digest),
+                           "otp_test_cookie"};
+  try {
+    handshake_as_initiator(s, old, "target@127.0.0.1", clock::now() + std::chrono::seconds(5));
+    ADD_FAILURE() << "the handshake went through";
+  } catch (const dist::dist_error& e) {
+    EXPECT_NE(std::string_view(e.what()).find("not_allowed"), std::string_view::npos) << e.what();
+  }
+  EXPECT_TRUE(node_->connected_nodes().empty());
+}
