@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds the `processes` example (examples/processes.cpp) in the release
-# build (build/release) and runs it. Extra arguments are passed to the example.
+# Installs what is needed, builds the examples in the release build (build/release) and runs two:
+# `processes` (examples/processes.cpp: processes, links, monitors, exits) and `erlang_cluster`
+# (examples/erlang_cluster.cpp: a real Erlang node calls a C++ gen_server, and C++ calls it).
+# Extra arguments are passed to the processes example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target example_processes -j "$(nproc 2>/dev/null || echo 2)"
+cmake --build --preset release --target example_processes example_erlang_cluster -j "$(nproc 2>/dev/null || echo 2)"
 echo "==== build/release/examples/example_processes ===="
-exec ./build/release/examples/example_processes "$@"
+./build/release/examples/example_processes "$@"
+echo
+echo "==== build/release/examples/example_erlang_cluster ===="
+exec ./build/release/examples/example_erlang_cluster

@@ -70,7 +70,8 @@ TEST(ErlangInterop, ErlangNodeUsesOurProcesses) {
   n.spawn([] {
     register_name("coordinator"_a, self());
     term m = receive();  // {erl_ready, ErlPid}: call the Erlang server, answer with the result
-    term r = gen_server::call(server_ref::remote("erl_echo"_a, "t@127.0.0.1"_a), "ping"_a);
+    const server_ref erl_echo = server_ref::remote("erl_echo"_a, "t@127.0.0.1"_a);
+    term r = gen_server::call(erl_echo, "ping"_a);
     send(m[1].as_pid(), tuple("cpp_result"_a, r));
   });
   for (atom name : {"victim"_a, "linker"_a, "coordinator"_a}) wait_registered(n, name);
@@ -137,10 +138,11 @@ TEST(ErlangInterop, WeConnectToAnErlangNode) {
   term got = cpp.local().run([] {
     // erl is registered with epmd before its -eval script has registered erl_echo: until then
     // the call fails at once with noproc (the name is looked up there, by the call's monitor).
-    auto r = gen_server::try_call(server_ref::remote("erl_echo"_a, "t2@127.0.0.1"_a), "hi"_a);
+    const server_ref erl_echo = server_ref::remote("erl_echo"_a, "t2@127.0.0.1"_a);
+    auto r = gen_server::try_call(erl_echo, "hi"_a);
     for (int i = 0; i < 500 && !r && r.error().kind == gen::call_error::noproc; ++i) {
       sleep(timeout::ms(10));
-      r = gen_server::try_call(server_ref::remote("erl_echo"_a, "t2@127.0.0.1"_a), "hi"_a);
+      r = gen_server::try_call(erl_echo, "hi"_a);
     }
     if (!r) return r.error().reason;
     send("waiter"_a, "t2@127.0.0.1"_a, tuple("done"_a, self()));
