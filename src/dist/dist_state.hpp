@@ -30,6 +30,7 @@ struct distributed_node::state {
   std::vector<std::shared_ptr<detail::connection>> retired;  // down, threads not yet joined
   std::vector<std::thread> handshakes;                       // accepted sockets shaking hands
   std::vector<std::thread::id> finished_handshakes;
+  std::vector<int> handshaking_sockets;  // shut down by stop(), so no stalled peer delays it
   bool stopping = false;
   std::thread acceptor;
 
@@ -40,7 +41,8 @@ struct distributed_node::state {
   std::shared_ptr<detail::connection> existing_connection(atom node) const;
 
   void accept_loop();
-  void accept_one(detail::socket_fd socket);
+  /// Shakes hands on an accepted socket; a connection that comes of it takes the socket.
+  void accept_one(detail::socket_fd& socket);
   void connection_down(detail::connection& c);
   /// Joins the threads of connections that went down and of finished handshakes.
   void reap();

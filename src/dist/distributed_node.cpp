@@ -159,8 +159,9 @@ void distributed_node::stop() {
   {
     std::unique_lock lock(s.mutex);
     auto handshakes = std::move(s.handshakes);
+    for (int fd : s.handshaking_sockets) ::shutdown(fd, SHUT_RDWR);  // ends their reads at once
     lock.unlock();
-    for (auto& t : handshakes) t.join();  // each ends within net_setuptime
+    for (auto& t : handshakes) t.join();
     lock.lock();
     open.insert(open.end(), s.retired.begin(), s.retired.end());
     s.retired.clear();
@@ -229,15 +230,20 @@ void distributed_node::state::accept_loop() {
     std::lock_guard lock(mutex);
     // A thread per handshake, so that a peer stalling mid-handshake (for up to net_setuptime)
     // does not hold up the others.
+    handshaking_sockets.push_back(fd);
     handshakes.emplace_back([this, fd] {
-      accept_one(socket_fd(fd));
+      socket_fd socket(fd);
+      accept_one(socket);
       std::lock_guard done(mutex);
+      // Forgotten before the socket closes (below, if no connection took it): stop() must never
+      // shut down a descriptor number that has been reused.
+      std::erase(handshaking_sockets, fd);
       finished_handshakes.push_back(std::this_thread::get_id());
     });
   }
 }
 
-void distributed_node::state::accept_one(socket_fd socket) {
+void distributed_node::state::accept_one(socket_fd& socket) {
   std::shared_ptr<connection> simultaneous;
   auto decide = [&](const std::string& peer_name) {
     detail::accept_decision d;
