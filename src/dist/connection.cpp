@@ -240,7 +240,7 @@ void connection::reader_main() {
     end += std::size_t(n);
     last_heard = clock::now();
     while (end - begin >= 4) {
-      const uint32_t length = get32(buffer.data() + begin);
+      const uint32_t length = load_u32(buffer.data() + begin);
       if (length == 0) {  // a tick
         begin += 4;
         continue;

@@ -37,14 +37,14 @@ epmd_registration epmd_register(uint16_t epmd, const std::string& alive, uint16_
   socket_fd s = connect_tcp("localhost", epmd, deadline);
   std::string req;
   req += char(alive2_req);
-  put16(req, port);
+  store_u16(req, port);
   req += char(hidden ? node_type_hidden : node_type_normal);
   req += char(protocol_tcp);
-  put16(req, highest_version);
-  put16(req, lowest_version);
-  put16(req, uint16_t(alive.size()));
+  store_u16(req, highest_version);
+  store_u16(req, lowest_version);
+  store_u16(req, uint16_t(alive.size()));
   req += alive;
-  put16(req, 0);  // no extra
+  store_u16(req, 0);  // no extra
   write_packet16(s, req, deadline);
   // The reply has no length prefix: tag, result, then a 32-bit (X) or 16-bit creation.
   char head[2];
@@ -54,11 +54,11 @@ epmd_registration epmd_register(uint16_t epmd, const std::string& alive, uint16_
   if (uint8_t(head[0]) == alive2_x_resp) {
     char c[4];
     read_exact(s, c, 4, deadline);
-    r.creation = get32(c);
+    r.creation = load_u32(c);
   } else if (uint8_t(head[0]) == alive2_resp) {
     char c[2];
     read_exact(s, c, 2, deadline);
-    r.creation = get16(c);
+    r.creation = load_u16(c);
   } else {
     throw dist_error("epmd sent an unknown reply to ALIVE2_REQ");
   }
@@ -80,7 +80,7 @@ std::optional<uint16_t> epmd_port_please(uint16_t epmd, const std::string& host,
   if (uint8_t(head[1]) != 0) return std::nullopt;
   char port[2];
   read_exact(s, port, 2, deadline);
-  return get16(port);  // the rest (type, versions, name, extra) is not needed
+  return load_u16(port);  // the rest (type, versions, name, extra) is not needed
 }
 
 }  // namespace otp::dist::detail

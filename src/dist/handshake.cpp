@@ -38,10 +38,10 @@ void require_flags(const std::string& peer, uint64_t peer_flags) {
 /// 'N', Flags:64, Creation:32, Nlen:16, Name (send_name), or with Challenge:32 after the flags.
 std::string name_message(const handshake_self& self, const uint32_t* challenge) {
   std::string m = "N";
-  put64(m, self.flags);
-  if (challenge != nullptr) put32(m, *challenge);
-  put32(m, self.creation);
-  put16(m, uint16_t(self.name.size()));
+  store_u64(m, self.flags);
+  if (challenge != nullptr) store_u32(m, *challenge);
+  store_u32(m, self.creation);
+  store_u16(m, uint16_t(self.name.size()));
   m += self.name;
   return m;
 }
@@ -53,14 +53,14 @@ handshake_peer parse_name_message(const std::string& m, uint32_t* challenge) {
   if (m.size() < fixed || m[0] != 'N') throw dist_error("malformed handshake name message");
   const char* p = m.data() + 1;
   handshake_peer peer;
-  peer.flags = flags::expand(get64(p));
+  peer.flags = flags::expand(load_u64(p));
   p += 8;
   if (challenge != nullptr) {
-    *challenge = get32(p);
+    *challenge = load_u32(p);
     p += 4;
   }
-  peer.creation = get32(p);
-  const uint16_t length = get16(p + 4);
+  peer.creation = load_u32(p);
+  const uint16_t length = load_u16(p + 4);
   if (m.size() < fixed + length || length == 0) throw dist_error("malformed handshake name message");
   peer.name.assign(m.data() + fixed, length);
   if (peer.name.find('@') == std::string::npos) throw dist_error("peer node name without '@': " + peer.name);
@@ -89,7 +89,7 @@ handshake_peer handshake_as_initiator(const socket_fd& s, const handshake_self& 
 
   const uint32_t our_challenge = new_challenge();
   std::string reply = "r";
-  put32(reply, our_challenge);
+  store_u32(reply, our_challenge);
   reply += digest_bytes(self.cookie, their_challenge);
   write_packet16(s, reply, deadline);
 
@@ -128,7 +128,7 @@ handshake_peer handshake_as_acceptor(const socket_fd& s, const handshake_self& s
     // No 'a': a peer with the wrong cookie learns nothing but the closed connection.
     throw dist_error("node " + peer.name + " failed the cookie challenge (different cookie?)");
   }
-  const uint32_t their_challenge = get32(reply.data() + 1);
+  const uint32_t their_challenge = load_u32(reply.data() + 1);
   write_packet16(s, "a" + digest_bytes(self.cookie, their_challenge), deadline);
   return peer;
 }

@@ -171,7 +171,7 @@ void read_exact(const socket_fd& s, char* into, std::size_t size, clock::time_po
 std::string read_packet16(const socket_fd& s, clock::time_point deadline) {
   char length[2];
   read_exact(s, length, 2, deadline);
-  std::string body(get16(length), '\0');
+  std::string body(load_u16(length), '\0');
   read_exact(s, body.data(), body.size(), deadline);
   return body;
 }
@@ -179,7 +179,7 @@ std::string read_packet16(const socket_fd& s, clock::time_point deadline) {
 void write_packet16(const socket_fd& s, std::string_view body, clock::time_point deadline) {
   if (body.size() > 0xffff) throw dist_error("handshake message too long");
   std::string packet;
-  put16(packet, uint16_t(body.size()));
+  store_u16(packet, uint16_t(body.size()));
   packet.append(body);
   write_all(s, packet, deadline);
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "term/etf_bytes.hpp"
+
 namespace otp::dist::detail {
 
 using clock = std::chrono::steady_clock;
@@ -45,21 +47,18 @@ void read_exact(const socket_fd& s, char* into, std::size_t size, clock::time_po
 std::string read_packet16(const socket_fd& s, clock::time_point deadline);
 void write_packet16(const socket_fd& s, std::string_view body, clock::time_point deadline);
 
-// Big-endian fields, as every distribution message writes them.
-inline void put16(std::string& out, uint16_t v) {
-  out += char(v >> 8);
-  out += char(v);
+// Big-endian fields, as every distribution message writes them: the ETF codec's own.
+using etf::detail::store_u16;
+using etf::detail::store_u32;
+using etf::detail::store_u64;
+inline uint16_t load_u16(const char* p) {
+  return etf::detail::load_u16(reinterpret_cast<const unsigned char*>(p));
 }
-inline void put32(std::string& out, uint32_t v) {
-  put16(out, uint16_t(v >> 16));
-  put16(out, uint16_t(v));
+inline uint32_t load_u32(const char* p) {
+  return etf::detail::load_u32(reinterpret_cast<const unsigned char*>(p));
 }
-inline void put64(std::string& out, uint64_t v) {
-  put32(out, uint32_t(v >> 32));
-  put32(out, uint32_t(v));
+inline uint64_t load_u64(const char* p) {
+  return etf::detail::load_u64(reinterpret_cast<const unsigned char*>(p));
 }
-inline uint16_t get16(const char* p) { return uint16_t(uint8_t(p[0]) << 8 | uint8_t(p[1])); }
-inline uint32_t get32(const char* p) { return uint32_t(get16(p)) << 16 | get16(p + 2); }
-inline uint64_t get64(const char* p) { return uint64_t(get32(p)) << 32 | get32(p + 4); }
 
 }  // namespace otp::dist::detail

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include <otp/behaviours.hpp>
 #include <otp/dist.hpp>
 
 extern char** environ;
@@ -170,5 +171,15 @@ inline std::unique_ptr<child_process> start_erl(const std::string& name, const s
                                script},
       log.string());
 }
+
+/// A gen_server answering Request with {echo, Request}, and crashing on `crash`.
+class echo_server : public gen_server::behaviour<echo_server> {
+ public:
+  init_result init(term) { return ok(term()); }
+  call_result handle_call(const term& request, const from&, term state) {
+    if (request == atom("crash")) throw std::runtime_error("asked to crash");
+    return reply(tuple(atom("echo"), request), state);
+  }
+};
 
 }  // namespace otp::test

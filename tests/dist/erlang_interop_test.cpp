@@ -23,14 +23,6 @@ using dist::distributed_node;
 
 namespace {
 
-class echo_server : public gen_server::behaviour<echo_server> {
- public:
-  init_result init(term) { return ok(term()); }
-  call_result handle_call(const term& request, const from&, term state) {
-    return reply(tuple("echo"_a, request), state);
-  }
-};
-
 /// "Tag Value" lines that the erl scripts print, by tag.
 std::map<std::string, std::string> results_of(const std::string& output) {
   std::map<std::string, std::string> out;

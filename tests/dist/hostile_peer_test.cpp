@@ -100,7 +100,7 @@ TEST_F(HostilePeer, ControlMessageOfTheWrongShapeClosesTheConnection) {
     std::string frame =
         "p" + etf::encode(tuple(6, pid{"fake@127.0.0.1"_a, 1, 0, 7}, atom(), 42)) + etf::encode("hello"_a);
     std::string packet;
-    put32(packet, uint32_t(frame.size()));
+    store_u32(packet, uint32_t(frame.size()));
     write_all(s, packet + frame, clock::now() + std::chrono::seconds(5));
   });
   EXPECT_EQ(got, tuple(atoms::noconnection, atoms::noconnection));
@@ -131,9 +131,9 @@ TEST_F(HostilePeer, GarbageHandshakeIsRefused) {
   socket_fd s = connect_tcp("127.0.0.1", node_->port(), clock::now() + std::chrono::seconds(5));
   // A send_name whose name length runs past the message.
   std::string bad = "N";
-  put64(bad, flags::offered);
-  put32(bad, 7);
-  put16(bad, 500);
+  store_u64(bad, flags::offered);
+  store_u32(bad, 7);
+  store_u16(bad, 500);
   bad += "short";
   write_packet16(s, bad, clock::now() + std::chrono::seconds(5));
   EXPECT_TRUE(closed_by_node(s));

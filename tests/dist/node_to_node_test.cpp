@@ -19,15 +19,6 @@ using dist::distributed_node;
 
 namespace {
 
-class echo_server : public gen_server::behaviour<echo_server> {
- public:
-  init_result init(term) { return ok(term()); }
-  call_result handle_call(const term& request, const from&, term state) {
-    if (request == "crash"_a) throw std::runtime_error("asked to crash");
-    return reply(tuple("echo"_a, request), state);
-  }
-};
-
 class NodeToNode : public ::testing::Test {
  protected:
   void SetUp() override {
