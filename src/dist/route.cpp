@@ -40,17 +40,24 @@ class dist_route final : public remote_route {
   }
 
   bool unlink(const pid& from, const pid& to) override {
-    auto c = state_.connection_to(to.node);
-    if (!c) return false;
+    // A link lives on its connection: with none, there is no link left to undo.
+    auto c = state_.existing_connection(to.node);
+    if (!c) return true;
     c->remove_link(from, to);
     return c->send(tuple(op::unlink_id, term(c->next_unlink_id()), from, to));
   }
 
   bool exit(const pid& from, const pid& to, const term& reason, bool from_link) override {
-    auto c = state_.connection_to(to.node);
-    if (!c) return false;
-    if (from_link) c->remove_link(from, to);
-    return c->send(tuple(from_link ? op::exit : op::exit2, from, to, reason));
+    if (from_link) {
+      // A link's exit goes over the link's connection; if that is gone, so is the link (it
+      // fired noconnection here), and no connection is made just for this.
+      auto c = state_.existing_connection(to.node);
+      if (!c) return true;
+      c->remove_link(from, to);
+      return c->send(tuple(op::exit, from, to, reason));
+    }
+    auto c = state_.connection_to(to.node);  // exit/2 connects, as any signal does
+    return c && c->send(tuple(op::exit2, from, to, reason));
   }
 
   bool monitor(const pid& from, const pid& to, const ref& monitor_ref) override {

@@ -149,23 +149,7 @@ void finish_process(process* p, term reason) noexcept {
     p->reactor_body.reset();
   } catch (...) {
   }
-  // Exit signals and DOWNs go out while the process is still in the table: a link or monitor
-  // that reaches it meanwhile lands in its inbox and is answered below, after them. Only then
-  // does it leave the table, and senders that find no process answer for it themselves (noproc)
-  // — so a watcher never gets such a noproc ahead of the DOWN this process sent it, as Erlang's
-  // per-pair order promises.
-  if (p->relations != nullptr) {
-    process_relations& rel = *p->relations;
-    for (const pid& linked : rel.links) {
-      deliver_signal(node, linked, new signal(signal_kind::exit_linked, self, reason));
-    }
-    for (const auto& [r, watcher] : rel.monitored_by) {
-      deliver_signal(node, watcher.from, new signal(signal_kind::down, self, term(r), reason));
-    }
-    for (const auto& [r, target] : rel.monitors) {
-      deliver_signal(node, target.target, new signal(signal_kind::demonitor, self, term(r)));
-    }
-  }
+  // Leave the table first: from now on senders find no process and answer for it themselves.
   node.table.remove(p);
   if (p->named.load(std::memory_order_relaxed)) node.names.remove_pid(self);
   disarm_receive_timer(*p);
@@ -184,6 +168,18 @@ void finish_process(process* p, term reason) noexcept {
     if (pass == 0) left = p->in.close();
   }
 
+  if (p->relations != nullptr) {
+    process_relations& rel = *p->relations;
+    for (const pid& linked : rel.links) {
+      deliver_signal(node, linked, new signal(signal_kind::exit_linked, self, reason));
+    }
+    for (const auto& [r, watcher] : rel.monitored_by) {
+      deliver_signal(node, watcher.from, new signal(signal_kind::down, self, term(r), reason));
+    }
+    for (const auto& [r, target] : rel.monitors) {
+      deliver_signal(node, target.target, new signal(signal_kind::demonitor, self, term(r)));
+    }
+  }
   scheduler* s = current_scheduler();
   if (s != nullptr) s->current = nullptr;
   if (s != nullptr && &s->node() == &node) {

@@ -143,6 +143,32 @@ TEST_F(NodeToNode, LinkAcrossNodesCarriesExitsBothWays) {
   EXPECT_EQ(exit_message[2], "linked_death"_a);
 }
 
+// unlink/1 across nodes (the UNLINK_ID protocol): afterwards the other side holds no link, and
+// the process's exit no longer reaches us.
+TEST_F(NodeToNode, UnlinkAcrossNodes) {
+  const pid target = b_->local().spawn([] {
+    term m = receive();
+    if (m == "die"_a) exit("after_unlink"_a);
+  });
+  auto links_of_target = [&] { return b_->local().run([&] { return process_info(target)->links.size(); }); };
+  term got = a_->local().run([&] {
+    trap_exit(true);
+    link(target);
+    for (int i = 0; i < 1000 && links_of_target() == 0; ++i) sleep(timeout::ms(1));
+    unlink(target);
+    for (int i = 0; i < 1000 && links_of_target() != 0; ++i) sleep(timeout::ms(1));
+    const std::size_t left = links_of_target();
+    const ref r = monitor(target);
+    send(target, "die"_a);
+    next_down(r);  // the exit signal, had there been a link, would have come before this DOWN
+    const bool exit_came =
+        receive([](const term& m) { return m.is_tuple(3) && m[0].is_atom(atoms::EXIT); }, timeout::ms(0))
+            .has_value();
+    return tuple(int64_t(left), exit_came);
+  });
+  EXPECT_EQ(got, tuple(0, false));
+}
+
 TEST_F(NodeToNode, DisconnectFiresNoconnection) {
   // The target is watched on b from its start, so its exit reason is seen however early it dies.
   auto target_box = std::make_shared<std::promise<pid>>();
