@@ -162,3 +162,43 @@ TEST(ErlangInterop, WrongCookieGivesPangAndWeCarryOn) {
   EXPECT_TRUE(cpp.connected_nodes().empty());
   EXPECT_EQ(cpp.local().run([] { return 6 * 7; }), 42);
 }
+
+// kill -9 of the Erlang node (DISTRIBUTION.md scenario 8): our link to one of its processes
+// gets an exit signal noconnection, our monitor a DOWN noconnection, and a gen_server call in
+// flight fails with {nodedown, Node}.
+TEST(ErlangInterop, ErlangNodeKilledFiresNoconnection) {
+  if (!have_erlang()) GTEST_SKIP() << "needs erl and epmd (apt-get install erlang-base)";
+  distributed_node cpp(node_options{.schedulers = 2, .name = "cpp4@127.0.0.1"}, test_dist_options());
+  auto erl = start_erl("t4", "otp_test_cookie", R"(
+    Silent = spawn(fun() -> receive never -> ok end end),
+    register(erl_silent, Silent),
+    {waiter, 'cpp4@127.0.0.1'} ! {ready, Silent},
+    receive never -> ok end.
+  )");
+  ASSERT_TRUE(erl->started());
+  term got = cpp.local().run([&] {
+    register_name("waiter"_a, self());
+    const term ready = receive([](const term& m) { return m.is_tuple(2); }, timeout::ms(30'000)).value();
+    const pid silent = ready[1].as_pid();
+    trap_exit(true);
+    link(silent);
+    const ref r = monitor(silent);
+    // A call the Erlang side never answers, in flight when the node dies.
+    const pid me = self();
+    spawn([me] {
+      const server_ref target = server_ref::remote("erl_silent"_a, "t4@127.0.0.1"_a);
+      auto result = gen_server::try_call(target, "hello"_a, timeout::ms(30'000));
+      send(me, tuple("call"_a, result ? term(atoms::ok) : result.error().reason[0]));
+    });
+    // A round trip through the connection (a monitor the Erlang node answers noproc) before the
+    // kill; the call is usually on its way by then. If the caller has not run yet, its call
+    // meets no node instead, which must end the same way: {nodedown, Node}.
+    next_down(monitor("nobody"_a, "t4@127.0.0.1"_a));
+    erl->kill();
+    const term e = next_exit_from(silent);
+    const term d = next_down(r);
+    const term c = next_matching([](const term& m) { return m.is_tuple(2) && m[0].is_atom("call"_a); });
+    return tuple(e[2], d[4], c[1]);
+  });
+  EXPECT_EQ(got, tuple(atoms::noconnection, atoms::noconnection, tuple("nodedown"_a, "t4@127.0.0.1"_a)));
+}
