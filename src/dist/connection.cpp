@@ -98,6 +98,7 @@ bool connection::wait_settled(clock::time_point deadline) {
 bool connection::send(const term& control, const term* payload) {
   // Encoded outside the lock: senders on other schedulers only wait for a copy.
   thread_local std::string frame;
+  if (frame.capacity() > (std::size_t(1) << 20)) std::string().swap(frame);  // after a large one
   frame.clear();
   append_frame(frame, control, payload);
   // A send that follows another closely is part of a stream: queued, for the writer thread to
@@ -130,7 +131,6 @@ bool connection::send(const term& control, const term* payload) {
   queued_bytes_.fetch_add(frame.size(), std::memory_order_relaxed);
   lock.unlock();
   out_cv_.notify_one();
-  if (frame.capacity() > (std::size_t(1) << 20)) std::string().swap(frame);
   return true;
 }
 
@@ -204,6 +204,12 @@ void connection::reader_main() {
   const running_thread_count done{running_threads_};
   std::string buffer(read_chunk, '\0');
   std::size_t begin = 0, end = 0;
+  // Moves the unread bytes (a partial frame) to the front of the buffer.
+  auto compact = [&] {
+    buffer.erase(0, begin);
+    end -= begin;
+    begin = 0;
+  };
   auto last_heard = clock::now();
   const int poll_ms = int(std::max<long long>(1, (ctx_.options.net_ticktime / 4).count()));
   while (current_phase() == phase::up) {
@@ -221,10 +227,8 @@ void connection::reader_main() {
       continue;
     }
     if (buffer.size() - end < read_chunk / 4) {
-      // Move the partial frame to the front, and grow only for a frame larger than the buffer.
-      buffer.erase(0, begin);
-      end -= begin;
-      begin = 0;
+      // Grow only for a frame larger than the buffer.
+      compact();
       if (buffer.size() - end < read_chunk / 4) buffer.resize(buffer.size() * 2);
     }
     const ssize_t n = ::recv(socket_.get(), buffer.data() + end, buffer.size() - end, MSG_DONTWAIT);
@@ -251,9 +255,7 @@ void connection::reader_main() {
       }
       if (end - begin - 4 < length) {
         if (buffer.size() - begin < std::size_t(length) + 4) {
-          buffer.erase(0, begin);
-          end -= begin;
-          begin = 0;
+          compact();
           buffer.resize(std::max(buffer.size(), std::size_t(length) + 4 + read_chunk));
         }
         break;

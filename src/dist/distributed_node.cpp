@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 
 #include <otp/gen/from.hpp>
 #include <otp/logger.hpp>
@@ -40,6 +41,19 @@ std::string cookie_or_default(const std::string& configured) {
   return cookie;
 }
 
+/// A node name's two parts, Name@Host: what epmd knows it by, and where that epmd runs.
+struct node_name_parts {
+  std::string alive;
+  std::string host;
+};
+
+/// nullopt for a name that is not Name@Host with both parts non-empty.
+std::optional<node_name_parts> split_node_name(std::string_view name) {
+  const std::size_t at = name.find('@');
+  if (at == 0 || at == std::string_view::npos || at + 1 == name.size()) return std::nullopt;
+  return node_name_parts{std::string(name.substr(0, at)), std::string(name.substr(at + 1))};
+}
+
 /// `epmd -daemon`, as erl starts it when none runs; waits for it to exit (it forks itself).
 void start_epmd_daemon(uint16_t port) {
   const std::string port_text = std::to_string(port);
@@ -54,18 +68,18 @@ detail::epmd_registration register_with_epmd(const dist_options& options, const 
                                              uint16_t port) {
   const uint16_t epmd = detail::epmd_port(options.epmd_port);
   const auto deadline = clock::now() + options.net_setuptime;
+  // Only an epmd that does not answer is started (and waited for); a refused name is final.
   try {
     return detail::epmd_register(epmd, alive, port, true, deadline);
-  } catch (const dist_error& first) {
-    if (std::string_view(first.what()).find("cannot connect") == std::string_view::npos) throw;
+  } catch (const detail::connect_error&) {
     start_epmd_daemon(epmd);
-    for (;;) {
-      try {
-        return detail::epmd_register(epmd, alive, port, true, deadline);
-      } catch (const dist_error& e) {
-        if (clock::now() >= deadline) throw dist_error(std::string("epmd: ") + e.what());
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
+  }
+  for (;;) {
+    try {
+      return detail::epmd_register(epmd, alive, port, true, deadline);
+    } catch (const detail::connect_error& e) {
+      if (clock::now() >= deadline) throw dist_error(std::string("epmd: ") + e.what());
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   }
 }
@@ -90,12 +104,11 @@ void net_kernel_loop() {
 
 distributed_node::distributed_node(node_options node, dist_options dist) : state_(std::make_shared<state>()) {
   state& s = *state_;
-  const std::size_t at = node.name.find('@');
-  if (at == 0 || at == std::string::npos || at + 1 == node.name.size()) {
+  const std::optional<node_name_parts> parts = split_node_name(node.name);
+  if (!parts)
     throw dist_error("a distributed node needs a name of the form Name@Host, not '" + node.name + "'");
-  }
   s.options = std::move(dist);
-  s.alive = node.name.substr(0, at);
+  s.alive = parts->alive;
   s.self.name = node.name;
   s.self.cookie = cookie_or_default(s.options.cookie);
   s.self.flags = detail::flags::offered;
@@ -175,24 +188,25 @@ void distributed_node::stop() {
 
 std::shared_ptr<connection> distributed_node::state::connection_to(atom node) {
   std::shared_ptr<connection> c;
+  std::optional<node_name_parts> parts;
   {
     std::lock_guard lock(mutex);
     if (stopping) return nullptr;
     auto it = connections.find(node);
     if (it != connections.end()) return it->second;
-    if (node.name().find('@') == std::string_view::npos || node == local->name()) return nullptr;
+    parts = split_node_name(node.name());
+    if (!parts || node == local->name()) return nullptr;
     c = std::make_shared<connection>(node, *context);
     connections.emplace(node, c);
   }
-  c->start_connecting([this, node] {
-    const std::string text(node.name());
-    const std::size_t at = text.find('@');
-    const std::string alive = text.substr(0, at), host = text.substr(at + 1);
+  c->start_connecting([this, node, where = std::move(*parts)] {
     const auto deadline = clock::now() + options.net_setuptime;
-    const auto port = detail::epmd_port_please(detail::epmd_port(options.epmd_port), host, alive, deadline);
-    if (!port) throw dist_error("no node named " + alive + " is registered with epmd on " + host);
-    socket_fd socket = detail::connect_tcp(host, *port, deadline);
-    detail::handshake_peer peer = detail::handshake_as_initiator(socket, self, text, deadline);
+    const auto port =
+        detail::epmd_port_please(detail::epmd_port(options.epmd_port), where.host, where.alive, deadline);
+    if (!port) throw dist_error("no node named " + where.alive + " is registered with epmd on " + where.host);
+    socket_fd socket = detail::connect_tcp(where.host, *port, deadline);
+    detail::handshake_peer peer =
+        detail::handshake_as_initiator(socket, self, std::string(node.name()), deadline);
     return std::make_pair(std::move(socket), peer);
   });
   return c;

@@ -3,6 +3,7 @@
 
 #include "dist/handshake.hpp"
 
+#include <cstdio>
 #include <random>
 
 #include <otp/dist/distributed_node.hpp>
@@ -26,13 +27,10 @@ std::string digest_bytes(std::string_view cookie, uint32_t challenge) {
 
 void require_flags(const std::string& peer, uint64_t peer_flags) {
   const uint64_t missing = flags::required & ~peer_flags;
-  if (missing != 0) {
-    throw dist_error("node " + peer + " lacks required distribution flags (missing 0x" + [&] {
-      char hex[17];
-      std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(missing));
-      return std::string(hex);
-    }() + ")");
-  }
+  if (missing == 0) return;
+  char missing_hex[17];
+  std::snprintf(missing_hex, sizeof missing_hex, "%llx", static_cast<unsigned long long>(missing));
+  throw dist_error("node " + peer + " lacks required distribution flags (missing 0x" + missing_hex + ")");
 }
 
 /// 'N', Flags:64, Creation:32, Nlen:16, Name (send_name), or with Challenge:32 after the flags.

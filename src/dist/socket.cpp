@@ -102,7 +102,7 @@ socket_fd connect_tcp(const std::string& host, uint16_t port, clock::time_point 
     return s;
   }
   ::freeaddrinfo(found);
-  throw dist_error("cannot connect to " + host + ":" + service + ": " + last_error);
+  throw connect_error("cannot connect to " + host + ":" + service + ": " + last_error);
 }
 
 socket_fd listen_tcp(const std::string& address, uint16_t port) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <otp/dist/distributed_node.hpp>
+
 #include "term/etf_bytes.hpp"
 
 namespace otp::dist::detail {
@@ -31,7 +33,15 @@ class socket_fd {
   int fd_ = -1;
 };
 
-/// Connects to host:port (IPv4 or IPv6, as getaddrinfo resolves it). Throws dist_error.
+/// Nothing accepted the connection (refused, unreachable, timed out): unlike other failures, one
+/// that starting the missing service can cure.
+class connect_error : public dist_error {
+ public:
+  using dist_error::dist_error;
+};
+
+/// Connects to host:port (IPv4 or IPv6, as getaddrinfo resolves it). Throws connect_error when
+/// no address accepted, dist_error when the name does not resolve.
 socket_fd connect_tcp(const std::string& host, uint16_t port, clock::time_point deadline);
 
 /// Listens on address:port (port 0: any). Throws dist_error.
