@@ -90,8 +90,8 @@ struct send_outcome {
   uint32_t charge = 0;
   uint16_t receiver_home = 0;
 };
-/// send/2 from the running process `sender`: delivers `message` to `to`.
-send_outcome send_message(process& sender, const pid& to, term message) noexcept;
+/// send/2 from the running process `sender`, on `here`: delivers `message` to `to`.
+send_outcome send_message(process& sender, scheduler& here, const pid& to, term message) noexcept;
 /// Erlang's answer for a signal whose target does not exist (or whose node cannot be reached),
 /// with `reason`: a link request gets an exit signal back, a monitor request a DOWN, a
 /// process_info request `undefined`; anything else is dropped. Takes ownership of `s`.
@@ -105,14 +105,22 @@ inline process* current_process_or_null() noexcept {
   scheduler* s = current_scheduler();
   return s == nullptr ? nullptr : s->current;
 }
-/// The running process, or throws not_in_process.
-inline process& current_process() {
-  process* p = current_process_or_null();
-  if (p == nullptr) throw not_in_process();
-  return *p;
+/// The scheduler running the calling process, or throws not_in_process. Valid until the process
+/// next switches out (it may go on elsewhere).
+inline scheduler& running_scheduler() {
+  scheduler* s = current_scheduler();
+  if (s == nullptr || s->current == nullptr) throw not_in_process();
+  return *s;
 }
+/// The running process, or throws not_in_process.
+inline process& current_process() { return *running_scheduler().current; }
+/// drain_signals when the inbox holds something.
+void drain_arrived_signals(process& p);
 /// Moves arrived signals out of the inbox and acts on them; may end the process (throws).
-void drain_signals(process& p);
+/// Inline: every receive looks, and most find nothing new.
+inline void drain_signals(process& p) {
+  if (p.in.has_arrivals()) drain_arrived_signals(p);
+}
 /// The same where no process code is on the stack to unwind: returns the reason the process must
 /// end with instead of throwing it (an exception per exit is costly when many processes die).
 std::optional<term> take_signals(process& p);
@@ -124,8 +132,13 @@ bool remove_monitor(process& p, const ref& monitor_ref, const term* ref_term = n
 void end_monitor_alias(process& p, const ref& monitor_ref) noexcept;
 /// Blocks the running process until a signal arrives.
 void wait_for_signal(process& p);
-/// Counts one reduction; yields the scheduler when the budget is spent.
-void consume_reduction(process& p);
+/// Ends the running process's turn: it queues behind the runnable ones.
+void end_turn(process& p);
+/// Counts one reduction; yields the scheduler when the budget is spent. Inline: every send and
+/// receive counts one.
+inline void consume_reduction(process& p) {
+  if (++p.reductions >= reduction_budget) end_turn(p);
+}
 /// What a send costs on top when its receiver is falling behind: a reduction per message waiting
 /// in the receiver's queue, plus the sender's own run of sends into its untaken inbox (see
 /// send_message), so that a flooded receiver gets the core instead of its senders and its queue

@@ -59,13 +59,17 @@ void wait_while_remote_busy(detail::process& p, atom node) {
 }  // namespace
 
 void send(const pid& to, term message) {
-  detail::process& p = current_process();
-  detail::consume_reduction(p);
-  const detail::send_outcome sent = detail::send_message(p, to, std::move(message));
+  // The send's reduction is counted after it, so that the scheduler looked up here is still the
+  // process's own when the send uses it (a turn that ends may go on elsewhere).
+  detail::scheduler& here = detail::running_scheduler();
+  detail::process& p = *here.current;
+  const detail::send_outcome sent = detail::send_message(p, here, to, std::move(message));
   if (sent.charge != 0) {
+    ++p.reductions;
     detail::charge_for_backlog(p, sent);
-  } else if (!p.node->is_local(to)) {
-    wait_while_remote_busy(p, to.node);
+  } else {
+    detail::consume_reduction(p);
+    if (!p.node->is_local(to)) wait_while_remote_busy(p, to.node);
   }
 }
 

@@ -81,9 +81,7 @@ void yield_turn(process& p, switch_action::kind_t how = switch_action::yield) {
 }
 }  // namespace
 
-void consume_reduction(process& p) {
-  if (++p.reductions >= reduction_budget) yield_turn(p);
-}
+void end_turn(process& p) { yield_turn(p); }
 
 void charge_for_backlog(process& sender, const send_outcome& receiver) {
   sender.reductions += int32_t(std::min<uint32_t>(receiver.charge, reduction_budget));

@@ -189,7 +189,7 @@ std::optional<term> take_signals(process& p) {
   return std::nullopt;
 }
 
-void drain_signals(process& p) {
+void drain_arrived_signals(process& p) {
   if (std::optional<term> death = take_signals(p)) throw exit_signal_exception(std::move(*death));
 }
 

@@ -94,9 +94,13 @@ class inbox {
   /// Owner only (running, so never parked): removes and returns every pending signal, newest
   /// first (the caller puts them in order as it walks them once anyway).
   signal* take_all_newest_first() noexcept {
-    if (head_.load(std::memory_order_relaxed) == 0) return nullptr;
+    if (!has_arrivals()) return nullptr;
     return list_of(head_.exchange(0, std::memory_order_acquire));
   }
+
+  /// Owner only, while running (so neither parked nor closed): whether signals wait in the inbox.
+  /// A plain load: a push that it misses is seen by the next look, as with a take.
+  bool has_arrivals() const noexcept { return head_.load(std::memory_order_relaxed) != 0; }
 
   /// Owner only: closes the inbox and returns what was left in it, oldest first.
   signal* close() noexcept { return reverse(head_.exchange(closed, std::memory_order_acq_rel)); }

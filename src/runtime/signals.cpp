@@ -105,7 +105,7 @@ void deliver_signal(node_state& node, const pid& to, signal* s) noexcept {
   }
 }
 
-send_outcome send_message(process& sender, const pid& to, term message) noexcept {
+send_outcome send_message(process& sender, scheduler& here, const pid& to, term message) noexcept {
   node_state& node = *sender.node;
   auto* s = new signal(signal_kind::message, sender.self_pid(), std::move(message));
   // The sender is running, so this is one of its node's schedulers: the common case, a live
@@ -137,7 +137,7 @@ send_outcome send_message(process& sender, const pid& to, term message) noexcept
     // the signal blocks stay in the caches); a single producer's batches stay long enough that
     // the extra switches cost nothing measurable (a charge of n cost counting 10%).
     constexpr uint32_t burst_divisor = 8;
-    outcome.charge += current_scheduler()->count_send_into_backlog(receiver) / burst_divisor;
+    outcome.charge += here.count_send_into_backlog(receiver) / burst_divisor;
   }
   return outcome;
 }
