@@ -88,7 +88,7 @@ void node::stop() {
 atom node::name() const noexcept { return state_->name; }
 uint32_t node::creation() const noexcept { return state_->creation; }
 unsigned node::scheduler_count() const noexcept { return unsigned(state_->schedulers.size()); }
-std::size_t node::process_count() const noexcept { return state_->table.size(); }
+std::size_t node::process_count() const noexcept { return state_->table.live_count(); }
 
 pid node::spawn(process_body body, const spawn_options& options) {
   detail::process* parent = detail::current_process_or_null();

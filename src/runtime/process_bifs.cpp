@@ -314,7 +314,7 @@ bool register_name(atom name, const pid& target) {
   // The liveness check marks the process as named while its slot is locked: if it exits after
   // this, its exit sees the mark and removes the name; if before, the check fails.
   return node.names.add(name, target, [&] {
-    return node.with_local_process(
+    return node.with_live_local_process(
         target, [](detail::process* t) { t->named.store(true, std::memory_order_relaxed); });
   });
 }
@@ -330,7 +330,7 @@ std::vector<atom> registered() { return current_process().node->names.names(); }
 
 bool is_process_alive(const pid& target) {
   detail::process& p = current_process();
-  return p.node->with_local_process(target, [](detail::process*) {});
+  return p.node->is_live_local(target);
 }
 
 unsigned scheduler_id() {
@@ -344,7 +344,7 @@ std::optional<process_info_t> process_info(const pid& target) {
   if (target == me) return detail::describe_process(p);
   // The status is read as the request leaves: by the time the answer comes, the target is running.
   atom status = atoms::waiting;
-  const bool alive = p.node->with_local_process(target, [&](detail::process* t) {
+  const bool alive = p.node->with_live_local_process(target, [&](detail::process* t) {
     switch (t->state.load(std::memory_order_relaxed)) {
       case detail::run_state::waiting:
         status = atoms::waiting;

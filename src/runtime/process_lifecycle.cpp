@@ -147,25 +147,17 @@ void finish_process(process* p, term reason) noexcept {
     p->reactor_body.reset();
   } catch (...) {
   }
-  // Leave the table first: from now on senders find no process and answer for it themselves.
-  node.table.remove(p);
+  // Dead to the world from here: is_process_alive and process_count say so, and the name is
+  // free, before anyone can see a DOWN or exit signal from it.
+  node.table.mark_exiting(p);
   if (p->named.load(std::memory_order_relaxed)) node.names.remove_pid(self);
   disarm_receive_timer(*p);
   p->mq.clear();
 
-  // Signals that arrived but were never handled are answered as for a missing process, but with
-  // the real exit reason.
-  signal* left = p->pending;
-  p->pending = nullptr;
-  for (int pass = 0; pass < 2; ++pass) {
-    while (left != nullptr) {
-      signal* next = left->next;
-      answer_missing_target(node, self, left, reason);
-      left = next;
-    }
-    if (pass == 0) left = p->in.close();
-  }
-
+  // Exit signals and DOWNs go out while the process still takes signals in: a link or monitor
+  // that reaches it meanwhile waits in its inbox and is answered below, after them. So a watcher
+  // never gets an answer for a newer monitor (noproc) ahead of the DOWN this process sent it for
+  // an older one, as Erlang's per-pair order promises.
   if (p->relations != nullptr) {
     process_relations& rel = *p->relations;
     for (const pid& linked : rel.links) {
@@ -178,6 +170,20 @@ void finish_process(process* p, term reason) noexcept {
       deliver_signal(node, target.target, new signal(signal_kind::demonitor, self, term(r)));
     }
   }
+
+  // Signals that arrived but were never handled are answered as for a missing process, but with
+  // the real exit reason. Once the inbox is closed, senders answer for the process themselves.
+  signal* left = p->pending;
+  p->pending = nullptr;
+  for (int pass = 0; pass < 2; ++pass) {
+    while (left != nullptr) {
+      signal* next = left->next;
+      answer_missing_target(node, self, left, reason);
+      left = next;
+    }
+    if (pass == 0) left = p->in.close();
+  }
+  node.table.remove(p);
   scheduler* s = current_scheduler();
   if (s != nullptr) s->current = nullptr;
   if (s != nullptr && &s->node() == &node) {

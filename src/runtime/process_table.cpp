@@ -10,13 +10,15 @@ namespace otp::detail {
 process_table::process_table(std::size_t capacity)
     : slots_(std::bit_ceil(capacity < 16 ? std::size_t(16) : capacity)), mask_(slots_.size() - 1) {}
 
+static_assert(alignof(process) > 2, "the slot's lock and exiting bits live in a process pointer's low bits");
+
 uint64_t process_table::number_of(const process* p) noexcept { return p->number; }
 
 uintptr_t process_table::lock(std::atomic<uintptr_t>& slot) noexcept {
   for (int spins = 0;; ++spins) {
     uintptr_t v = slot.load(std::memory_order_relaxed);
-    if ((v & 1) == 0 &&
-        slot.compare_exchange_weak(v, v | 1, std::memory_order_acquire, std::memory_order_relaxed)) {
+    if ((v & lock_bit) == 0 &&
+        slot.compare_exchange_weak(v, v | lock_bit, std::memory_order_acquire, std::memory_order_relaxed)) {
       return v;
     }
     if (spins > 64) std::this_thread::yield();
@@ -32,6 +34,7 @@ bool process_table::insert(process* p, uint64_t& number_out) noexcept {
     p->number = n;
     if (slot.compare_exchange_strong(expected, reinterpret_cast<uintptr_t>(p), std::memory_order_acq_rel)) {
       count_.fetch_add(1, std::memory_order_relaxed);
+      live_.fetch_add(1, std::memory_order_relaxed);
       number_out = n;
       return true;
     }
@@ -39,10 +42,21 @@ bool process_table::insert(process* p, uint64_t& number_out) noexcept {
   return false;
 }
 
+void process_table::mark_exiting(const process* p) noexcept {
+  std::atomic<uintptr_t>& slot = slots_[p->number & mask_];
+  uintptr_t v = lock(slot);
+  if (reinterpret_cast<const process*>(v & pointer_bits) == p && (v & exiting_bit) == 0) {
+    v |= exiting_bit;
+    live_.fetch_sub(1, std::memory_order_relaxed);
+  }
+  slot.store(v, std::memory_order_release);
+}
+
 void process_table::remove(const process* p) noexcept {
   std::atomic<uintptr_t>& slot = slots_[p->number & mask_];
   uintptr_t v = lock(slot);
-  if (reinterpret_cast<const process*>(v) == p) {
+  if (reinterpret_cast<const process*>(v & pointer_bits) == p) {
+    if ((v & exiting_bit) == 0) live_.fetch_sub(1, std::memory_order_relaxed);
     v = 0;
     count_.fetch_sub(1, std::memory_order_relaxed);
   }

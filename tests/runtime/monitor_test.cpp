@@ -58,9 +58,7 @@ TEST(Monitor, DemonitorFlushRemovesDeliveredDown) {
   node n({.schedulers = 2});
   auto [active, left] = n.run([] {
     auto [p, m] = spawn_monitor([] {});
-    // Wait until the DOWN is in the mailbox (it is the only message that can come). Not through a
-    // second monitor: one set up after p has left the process table is answered noproc by this
-    // side at once, which can overtake the DOWN p is still sending.
+    // Wait until the DOWN is in the mailbox (it is the only message that can come).
     for (int i = 0; i < 10000 && process_info(self())->message_queue_len == 0; ++i) sleep(timeout::ms(1));
     bool was_active = demonitor(m, true);
     const term r(m);
@@ -70,6 +68,41 @@ TEST(Monitor, DemonitorFlushRemovesDeliveredDown) {
   });
   EXPECT_FALSE(active);  // the monitor had already fired
   EXPECT_FALSE(left);
+}
+
+// Signals between a pair keep their order, around an exit too: while a target sends its exit
+// signals (here to a thousand linked children, which takes a while), a monitor set up on it meets
+// a process that is no longer alive; its DOWN must still come after the DOWN the target sends
+// for an older monitor, never ahead of it.
+TEST(Monitor, DownsFromOneTargetKeepMonitorOrderAcrossItsExit) {
+  node n({.schedulers = 2});
+  const int overtaken = n.run([] {
+    int overtaken = 0;
+    for (int round = 0; round < 50; ++round) {
+      const pid target = spawn([] {
+        for (int i = 0; i < 1000; ++i) spawn_link([] { receive(); });
+        exit(receive());  // not normal: the children go with it
+      });
+      const ref first = monitor(target);
+      send(target, "stop"_a);
+      std::size_t later = 1;
+      monitor(target);
+      while (is_process_alive(target)) {
+        monitor(target);
+        ++later;
+      }
+      monitor(target);  // once it is dead to is_process_alive, and maybe still exiting
+      ++later;
+      auto down_of_target = [&](const term& m) {
+        return m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && m[3] == term(target);
+      };
+      const term earliest = next_matching(down_of_target);
+      if (earliest[1] != term(first)) ++overtaken;
+      for (std::size_t i = 0; i < later; ++i) next_matching(down_of_target);
+    }
+    return overtaken;
+  });
+  EXPECT_EQ(overtaken, 0);
 }
 
 // Monitoring a registered name reports {Name, Node} as the DOWN's object.
