@@ -42,7 +42,11 @@ struct running_thread_count {
 
 }  // namespace
 
-connection::connection(atom peer, context& ctx) : peer_(peer), ctx_(ctx) {}
+connection::connection(atom peer, context& ctx) : peer_(peer), ctx_(ctx) {
+  atom_allowance_.new_atoms_left = ctx.options.max_new_atoms_per_connection;
+  atom_allowance_.keep_free = ctx.options.atom_table_reserve.value_or(atom_table_limit() / 8);
+  frame_limits_.allowance = &atom_allowance_;
+}
 
 connection::~connection() {
   take_down("connection destroyed");
@@ -263,7 +267,7 @@ void connection::reader_main() {
       try {
         handle_frame(std::string_view(buffer.data() + begin + 4, length));
       } catch (const std::exception& e) {
-        take_down(std::string("corrupt frame: ") + e.what(), log_level::warning);
+        take_down(std::string("frame refused: ") + e.what(), log_level::warning);
         return;
       }
       begin += 4 + std::size_t(length);
@@ -275,14 +279,14 @@ void connection::reader_main() {
 void connection::handle_frame(std::string_view frame) {
   if (frame[0] != pass_through) throw std::invalid_argument("frame without pass-through tag");
   frame.remove_prefix(1);
-  auto control = etf::decode_prefix(frame);
+  auto control = etf::decode_prefix(frame, frame_limits_);
   if (!control) throw std::invalid_argument("control message: " + control.error().message);
   frame.remove_prefix(control->consumed);
   if (frame.empty()) {
     handle_control(*this, ctx_.local, control->value, nullptr);
     return;
   }
-  auto payload = etf::decode(frame);
+  auto payload = etf::decode(frame, frame_limits_);
   if (!payload) throw std::invalid_argument("message: " + payload.error().message);
   handle_control(*this, ctx_.local, control->value, &*payload);
 }

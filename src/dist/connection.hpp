@@ -22,6 +22,7 @@
 #include <otp/dist/distributed_node.hpp>
 #include <otp/logger.hpp>
 #include <otp/runtime/node.hpp>
+#include <otp/term/etf.hpp>
 
 #include "dist/handshake.hpp"
 #include "dist/socket.hpp"
@@ -128,6 +129,10 @@ class connection {
   std::atomic<uint32_t> peer_creation_{0};
   std::atomic<uint64_t> unlink_ids_{1};
   std::atomic<int> running_threads_{0};
+  // The reader's only: what the peer's frames may add to the atom table, and the decode limits
+  // that charge it.
+  etf::atom_allowance atom_allowance_;
+  etf::decode_limits frame_limits_;
   bool adopting_ = false;  // guarded by out_mutex_
   socket_fd socket_;
 

@@ -266,7 +266,11 @@ void distributed_node::state::accept_one(socket_fd& socket) {
       d.status = "nok";
       return d;
     }
-    auto it = connections.find(atom(peer_name));
+    // The peer has not proved it knows the cookie yet: its name must not become an atom here (a
+    // stranger could fill the table with names). A name that is no atom has no connection.
+    const std::optional<atom> known = atom::existing(peer_name);
+    if (!known) return d;
+    auto it = connections.find(*known);
     if (it == connections.end() || it->second->current_phase() == connection::phase::down) return d;
     if (it->second->current_phase() == connection::phase::up) {
       // The peer says it is not connected (it restarted, or lost the connection first): if it

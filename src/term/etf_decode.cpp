@@ -103,6 +103,8 @@ std::string_view errc_name(decode_errc code) noexcept {
       return "unknown_atom";
     case decode_errc::atom_table_full:
       return "atom_table_full";
+    case decode_errc::atom_allowance:
+      return "atom_allowance";
     case decode_errc::bad_float:
       return "bad_float";
     case decode_errc::bad_value:

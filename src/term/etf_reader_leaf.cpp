@@ -202,13 +202,26 @@ bool term_reader::atom_value(uint8_t t, std::size_t start, atom& value) {
     converted = latin1_to_utf8(raw);
     name = converted;
   }
-  if (limits_.atoms == atom_policy::existing_only) {
+  if (limits_.atoms == atom_policy::existing_only || limits_.allowance != nullptr) {
     if (const auto existing = atom::existing(name)) {
       value = *existing;
       return true;
     }
-    return fail(decode_errc::unknown_atom, start,
-                "the atom '" + std::string(name) + "' does not exist and decode_limits forbid new atoms");
+    if (limits_.atoms == atom_policy::existing_only) {
+      return fail(decode_errc::unknown_atom, start,
+                  "the atom '" + std::string(name) + "' does not exist and decode_limits forbid new atoms");
+    }
+    atom_allowance& allowance = *limits_.allowance;
+    if (allowance.new_atoms_left == 0) {
+      return fail(decode_errc::atom_allowance, start,
+                  "a new atom '" + std::string(name) + "' beyond the allowance of new atoms");
+    }
+    if (atom_count() + allowance.keep_free >= atom_table_limit()) {
+      return fail(decode_errc::atom_allowance, start,
+                  "a new atom '" + std::string(name) + "' would take one of the " +
+                      std::to_string(allowance.keep_free) + " atom table entries kept free");
+    }
+    --allowance.new_atoms_left;
   }
   try {
     value = atom(name);

@@ -4,7 +4,9 @@
 //    exit reason, a link whose exit reaches the trapping erl process, and a C++ process calling
 //    an Erlang server in the same connection;
 //  * we connect to erl: distributed_node::connect, then calls and sends;
-//  * a wrong cookie: ping gives pang and our node carries on.
+//  * a wrong cookie: ping gives pang and our node carries on;
+//  * kill -9 of either node: links, monitors, calls in flight and monitor_node see it; an erl
+//    node that restarts under its name leaves its old pids dead.
 // Skips when erl or epmd is not installed (CI installs erlang-base, so it runs there).
 
 #include <gtest/gtest.h>
@@ -201,4 +203,148 @@ TEST(ErlangInterop, ErlangNodeKilledFiresNoconnection) {
     return tuple(e[2], d[4], c[1]);
   });
   EXPECT_EQ(got, tuple(atoms::noconnection, atoms::noconnection, tuple("nodedown"_a, "t4@127.0.0.1"_a)));
+}
+
+// kill -9 of our node (DISTRIBUTION.md scenario 7), seen from Erlang: a link to a process there
+// gives {'EXIT', Pid, noconnection}, a monitor DOWN noconnection, a gen_server call in flight
+// exits with {nodedown, Node}, and monitor_node delivers {nodedown, Node}.
+TEST(ErlangInterop, OurNodeKilledFiresNoconnectionInErlang) {
+  if (!have_erlang()) GTEST_SKIP() << "needs erl and epmd (apt-get install erlang-base)";
+  child_process cpp({OTP_KILLABLE_NODE, "cpp5@127.0.0.1", "otp_test_cookie"},
+                    (test_epmd().dir() / "cpp5.out").string());
+  ASSERT_TRUE(cpp.started());
+  auto wait_for_line = [](child_process& p, const std::string& line) {
+    for (int i = 0; i < 3000; ++i) {
+      if (p.output().find(line + "\n") != std::string::npos) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  };
+  ASSERT_TRUE(wait_for_line(cpp, "ready")) << cpp.output();
+  auto erl = start_erl("t5", "otp_test_cookie", R"(
+    N = 'cpp5@127.0.0.1',
+    P = fun(Tag, V) -> io:format("R:~s ~0p~n", [Tag, V]) end,
+    P(ping, net_adm:ping(N)),
+    {victim, N} ! {whoami, self()},
+    V = receive {victim_is, Pid} -> Pid after 10000 -> none end,
+    process_flag(trap_exit, true),
+    link(V),
+    M = erlang:monitor(process, V),
+    monitor_node(N, true),
+    Self = self(),
+    %% Unanswered: in flight when the node dies (or, if it has not gone out by then, made to a
+    %% node that is gone, which ends the same way).
+    spawn(fun() -> Self ! {call, catch gen_server:call({victim, N}, hello, 30000)} end),
+    io:format("monitoring~n"),
+    P(exit, receive {'EXIT', V, R1} -> R1 after 30000 -> timeout end),
+    P(down, receive {'DOWN', M, process, V, R2} -> R2 after 30000 -> timeout end),
+    P(call, receive {call, {'EXIT', {R3, _}}} -> R3 after 30000 -> timeout end),
+    P(nodedown, receive {nodedown, Node} -> Node after 30000 -> timeout end),
+    halt().
+  )");
+  ASSERT_TRUE(erl->started());
+  ASSERT_TRUE(wait_for_line(*erl, "monitoring")) << erl->output();
+  cpp.kill();
+  const bool clean = erl->wait(std::chrono::seconds(60));
+  const std::string output = erl->output();
+  ASSERT_TRUE(clean) << output;
+  auto r = results_of(output);
+  EXPECT_EQ(r["ping"], "pong") << output;
+  EXPECT_EQ(r["exit"], "noconnection") << output;
+  EXPECT_EQ(r["down"], "noconnection") << output;
+  EXPECT_EQ(r["call"], "{nodedown,'cpp5@127.0.0.1'}") << output;
+  EXPECT_EQ(r["nodedown"], "'cpp5@127.0.0.1'") << output;
+}
+
+// The Erlang node restarts under the same name (DISTRIBUTION.md scenario 8): epmd hands it a
+// new creation, so the pids of its first life are dead for good: a monitor gets noproc, a
+// message is dropped, and the new life's processes are reached as usual.
+TEST(ErlangInterop, ErlangNodeRestartedLeavesItsOldPidsDead) {
+  if (!have_erlang()) GTEST_SKIP() << "needs erl and epmd (apt-get install erlang-base)";
+  distributed_node cpp(node_options{.schedulers = 2, .name = "cpp6@127.0.0.1"}, test_dist_options());
+  const std::string script = R"(
+    Sink = spawn(fun Loop() -> receive {probe, From} -> From ! {sink_got, self()}, Loop() end end),
+    {waiter, 'cpp6@127.0.0.1'} ! {ready, Sink},
+    receive never -> ok end.
+  )";
+  term got = cpp.local().run([&] {
+    register_name("waiter"_a, self());
+    auto sink_of = [](child_process& erl) {
+      std::optional<term> ready = receive([](const term& m) { return m.is_tuple(2); }, timeout::ms(30'000));
+      EXPECT_TRUE(ready.has_value()) << erl.output();
+      return ready ? (*ready)[1].as_pid() : pid{};
+    };
+    auto first = start_erl("t6", "otp_test_cookie", script);
+    const pid old_sink = sink_of(*first);
+    first->kill();
+    auto second = start_erl("t6", "otp_test_cookie", script);
+    const pid new_sink = sink_of(*second);
+    EXPECT_NE(old_sink.creation, new_sink.creation);
+    const term old_monitor = next_down(monitor(old_sink))[4];
+    // Both probes go over the one connection, the old pid's first: had it been delivered (to
+    // anyone), its answer would come first.
+    send(old_sink, tuple("probe"_a, self()));
+    send(new_sink, tuple("probe"_a, self()));
+    const term answer = receive();
+    const bool more = receive(timeout::ms(300)).has_value();
+    return tuple(old_monitor, answer, term(more), new_sink);
+  });
+  EXPECT_EQ(got[0], term(atoms::noproc));
+  EXPECT_EQ(got[1], tuple("sink_got"_a, got[3]));
+  EXPECT_EQ(got[2], term(false));
+}
+
+// Ordering under load (DISTRIBUTION.md scenario 11): four Erlang processes send sequenced
+// messages to one C++ process, interleaved, each linking/unlinking and monitoring/demonitoring
+// it along the way. Per sender, every message arrives, in order.
+TEST(ErlangInterop, MessagesFromErlangKeepPerSenderOrderAmidLinksAndMonitors) {
+  if (!have_erlang()) GTEST_SKIP() << "needs erl and epmd (apt-get install erlang-base)";
+  constexpr int64_t senders = 4, per_sender = 10'000;
+  distributed_node cpp(node_options{.schedulers = 2, .name = "cpp7@127.0.0.1"}, test_dist_options());
+  term got = cpp.local().run([&] {
+    register_name("sink"_a, self());
+    trap_exit(true);  // an Erlang sender's link may outlive it for a moment
+    auto erl = start_erl("t7", "otp_test_cookie",
+                         R"(
+      N = 'cpp7@127.0.0.1',
+      {sink, N} ! {hello, self()},
+      S = receive {sink_is, P} -> P after 10000 -> exit(no_sink) end,
+      Send = fun(I) -> spawn(fun() ->
+        lists:foreach(fun(K) ->
+            S ! {seq, I, K},
+            case K rem 500 of
+              0 -> link(S), unlink(S);
+              250 -> M = erlang:monitor(process, S), erlang:demonitor(M, [flush]);
+              _ -> ok
+            end
+          end, lists:seq(1, )" +
+                             std::to_string(per_sender) + R"()),
+        S ! {done, I}
+      end) end,
+      [Send(I) || I <- lists:seq(1, )" +
+                             std::to_string(senders) + R"()],
+      receive never -> ok end.
+    )");
+    const term hello =
+        receive([](const term& m) { return m.is_tuple(2) && m[0].is_atom("hello"_a); }, timeout::ms(30'000))
+            .value();
+    send(hello[1].as_pid(), tuple("sink_is"_a, self()));
+    std::map<int64_t, int64_t> next;  // per sender, the sequence number due next
+    int64_t received = 0, done = 0;
+    bool in_order = true;
+    while (done < senders) {
+      std::optional<term> m = receive(timeout::ms(60'000));
+      if (!m) break;
+      if (m->is_tuple(3) && (*m)[0].is_atom("seq"_a)) {
+        int64_t& due = next.try_emplace((*m)[1].as_int(), 1).first->second;
+        in_order = in_order && (*m)[2].as_int() == due;
+        due = (*m)[2].as_int() + 1;
+        ++received;
+      } else if (m->is_tuple(2) && (*m)[0].is_atom("done"_a)) {
+        ++done;
+      }
+    }
+    return tuple(received, term(in_order));
+  });
+  EXPECT_EQ(got, tuple(senders * per_sender, term(true)));
 }

@@ -4,6 +4,7 @@
 // handshake and socket functions.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <otp/otp.hpp>
 
@@ -66,8 +67,43 @@ class HostilePeer : public ::testing::Test {
     }
   }
 
+  /// Writes one pass-through frame: the encoded control message, then the message if any.
+  static void write_frame(const socket_fd& s, const std::string& control_and_message) {
+    std::string packet;
+    store_u32(packet, uint32_t(1 + control_and_message.size()));
+    packet += 'p';
+    packet += control_and_message;
+    write_all(s, packet, clock::now() + std::chrono::seconds(5));
+  }
+
+  /// Sends REG_SEND frames to a name nobody holds, each message a new atom (made here only as
+  /// bytes: ATOM_UTF8_EXT by hand, so that this process does not intern them itself), until the
+  /// node closes the connection or `limit` went out; how many went out.
+  static int flood_new_atoms(const socket_fd& s, const std::string& prefix, int limit) {
+    const term control = tuple(6, pid{"fake@127.0.0.1"_a, 1, 0, 7}, atom(), "nobody_here"_a);
+    int sent = 0;
+    try {
+      for (; sent < limit; ++sent) {
+        const std::string name = prefix + std::to_string(sent);
+        std::string message = "\x83v";  // version, ATOM_UTF8_EXT
+        store_u16(message, uint16_t(name.size()));
+        message += name;
+        write_frame(s, etf::encode(control) + message);
+      }
+    } catch (const dist::dist_error&) {
+      // The node closed the connection while we were still writing.
+    }
+    return sent;
+  }
+
   std::unique_ptr<distributed_node> node_;
 };
+
+/// A prefix no atom of this process starts with yet (atoms outlive the tests that made them).
+std::string fresh_atom_prefix(const char* what) {
+  static int round = 0;
+  return std::string(what) + "_" + std::to_string(::getpid()) + "_" + std::to_string(++round) + "_";
+}
 
 }  // namespace
 
@@ -97,11 +133,8 @@ TEST_F(HostilePeer, ControlMessageOfTheWrongShapeClosesTheConnection) {
   socket_fd s = connect_as_fake();
   const term got = watch_fake_process_while([&] {
     // {6, From, '', Name} with a number where the name goes: well-formed ETF, wrong control.
-    std::string frame =
-        "p" + etf::encode(tuple(6, pid{"fake@127.0.0.1"_a, 1, 0, 7}, atom(), 42)) + etf::encode("hello"_a);
-    std::string packet;
-    store_u32(packet, uint32_t(frame.size()));
-    write_all(s, packet + frame, clock::now() + std::chrono::seconds(5));
+    write_frame(s,
+                etf::encode(tuple(6, pid{"fake@127.0.0.1"_a, 1, 0, 7}, atom(), 42)) + etf::encode("hello"_a));
   });
   EXPECT_EQ(got, tuple(atoms::noconnection, atoms::noconnection));
   EXPECT_TRUE(closed_by_node(s));
@@ -152,5 +185,61 @@ TEST_F(HostilePeer, PeerWithoutMandatoryFlagsIsNotAllowed) {
   } catch (const dist::dist_error& e) {
     EXPECT_NE(std::string_view(e.what()).find("not_allowed"), std::string_view::npos) << e.what();
   }
+  EXPECT_TRUE(node_->connected_nodes().empty());
+}
+
+// DISTRIBUTION.md scenario 15: a peer sending ever new atoms. The atom table never shrinks (erts
+// crashes when it is full); a connection may add max_new_atoms_per_connection, and the frame
+// with one more closes it. The node carries on, and the atoms it makes itself still work.
+TEST_F(HostilePeer, AtomFloodClosesTheConnectionAtItsAllowance) {
+  node_.reset();
+  dist::dist_options o = test_dist_options();
+  o.max_new_atoms_per_connection = 200;
+  node_ = std::make_unique<distributed_node>(node_options{.schedulers = 2, .name = "target@127.0.0.1"}, o);
+  socket_fd s = connect_as_fake();
+  const std::string prefix = fresh_atom_prefix("flood");
+  const std::size_t atoms_before = atom_count();
+  const term got = watch_fake_process_while([&] { flood_new_atoms(s, prefix, 100'000); });
+  EXPECT_EQ(got, tuple(atoms::noconnection, atoms::noconnection));
+  EXPECT_TRUE(closed_by_node(s));
+  // The allowance, and nothing past it (this process made none of those atoms itself).
+  EXPECT_TRUE(atom::existing(prefix + "199").has_value());
+  EXPECT_FALSE(atom::existing(prefix + "200").has_value());
+  EXPECT_LE(atom_count() - atoms_before, 200u + 8u);  // + a few the node made meanwhile
+  // The node works, makes atoms of its own, and takes the peer back with a new allowance.
+  EXPECT_EQ(node_->local().run([&] { return atom(prefix + "local").name().size(); }), prefix.size() + 5);
+  socket_fd again = connect_as_fake();
+  for (int i = 0; i < 500 && node_->connected_nodes().empty(); ++i) std::this_thread::sleep_for(1ms);
+  EXPECT_EQ(node_->connected_nodes(), std::vector<atom>{"fake@127.0.0.1"_a});
+}
+
+// However many connections a flood spreads over, peers never take the atom table's reserve.
+TEST_F(HostilePeer, PeersNeverTakeTheAtomTableReserve) {
+  node_.reset();
+  dist::dist_options o = test_dist_options();
+  // Room for 50 more atoms from peers, then the reserve.
+  o.atom_table_reserve = atom_table_limit() - atom_count() - 50;
+  node_ = std::make_unique<distributed_node>(node_options{.schedulers = 2, .name = "target@127.0.0.1"}, o);
+  const std::size_t ceiling = atom_table_limit() - *o.atom_table_reserve;
+  const std::string prefix = fresh_atom_prefix("reserve");
+  for (int connection = 0; connection < 3; ++connection) {
+    socket_fd s = connect_as_fake();
+    flood_new_atoms(s, prefix + std::to_string(connection) + "_", 1000);
+    EXPECT_TRUE(closed_by_node(s));
+    // The node learns of the close on its own time: wait for it before connecting again.
+    for (int i = 0; i < 1000 && !node_->connected_nodes().empty(); ++i) std::this_thread::sleep_for(1ms);
+  }
+  EXPECT_LE(atom_count(), ceiling + 8);  // + a few the node made meanwhile
+  EXPECT_EQ(node_->local().run([&] { return atom(prefix + "local") == atom(prefix + "local"); }), true);
+}
+
+// A node name in a handshake that has not passed the cookie challenge is not made an atom.
+TEST_F(HostilePeer, HandshakeNamesBecomeAtomsOnlyOnceAuthenticated) {
+  const std::string stranger = fresh_atom_prefix("stranger") + "@127.0.0.1";
+  socket_fd s = connect_tcp("127.0.0.1", node_->port(), clock::now() + std::chrono::seconds(5));
+  const handshake_self self{stranger, 7, flags::offered, "not_the_cookie"};
+  EXPECT_THROW(handshake_as_initiator(s, self, "target@127.0.0.1", clock::now() + std::chrono::seconds(5)),
+               dist::dist_error);
+  EXPECT_FALSE(atom::existing(stranger).has_value());
   EXPECT_TRUE(node_->connected_nodes().empty());
 }

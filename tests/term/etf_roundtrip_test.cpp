@@ -196,6 +196,35 @@ TEST(EtfRoundTrip, ExistingOnlyAtomPolicy) {
   EXPECT_FALSE(atom::existing("etf_never_seen_before"));
 }
 
+// An allowance lets a series of decodes create so many atoms and no more; known atoms are free.
+TEST(EtfRoundTrip, AtomAllowanceRationsNewAtoms) {
+  atom_allowance allowance{.new_atoms_left = 2};
+  const decode_limits rationed{.allowance = &allowance};
+  // [allowance_first, allowance_second, ok]: two new atoms, one known.
+  auto atom_bytes = [](std::string_view name) {
+    return bytes({119, uint8_t(name.size())}) + std::string(name);
+  };
+  const std::string two_new = bytes({131, 108, 0, 0, 0, 3}) + atom_bytes("allowance_first") +
+                              atom_bytes("allowance_second") + atom_bytes("ok") + bytes({106});
+  const auto r = decode(two_new, rationed);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(allowance.new_atoms_left, 0u);
+  // Known atoms still decode, and again the ones just made; a third new one does not.
+  EXPECT_TRUE(decode(two_new, rationed));
+  const auto third = decode(bytes({131}) + atom_bytes("allowance_third"), rationed);
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().code, decode_errc::atom_allowance);
+  EXPECT_FALSE(atom::existing("allowance_third"));
+  // keep_free: no new atom that would leave fewer free entries than that.
+  atom_allowance reserve{.new_atoms_left = 100, .keep_free = atom_table_limit() - atom_count()};
+  const auto kept =
+      decode(bytes({131}) + atom_bytes("allowance_fourth"), decode_limits{.allowance = &reserve});
+  ASSERT_FALSE(kept);
+  EXPECT_EQ(kept.error().code, decode_errc::atom_allowance);
+  EXPECT_EQ(reserve.new_atoms_left, 100u);
+  EXPECT_FALSE(atom::existing("allowance_fourth"));
+}
+
 // After a distribution header, ATOM_CACHE_REF i stands for the header's i-th atom.
 TEST(EtfRoundTrip, AtomCacheRefsResolveThroughTheDistributionHeader) {
   const atom cache[] = {atoms::ok, atom("n@h")};

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -56,6 +57,13 @@ struct dist_options {
   /// A frame longer than this from a peer closes its connection (erts has no cap; a hostile
   /// peer must not make us allocate what it claims).
   std::size_t max_frame_size = std::size_t(256) << 20;
+  /// New atoms one connection may add to the atom table, which never shrinks; a frame with one
+  /// more closes the connection. (A peer that keeps sending new atoms, or pids of ever new
+  /// nodes, would fill the table for good: erts then crashes the node.)
+  std::size_t max_new_atoms_per_connection = 100'000;
+  /// Atom table entries no peer's atoms may take, for the node's own: by default an eighth of
+  /// otp::atom_table_limit().
+  std::optional<std::size_t> atom_table_reserve;
 };
 
 class distributed_node {

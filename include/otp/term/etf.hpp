@@ -86,6 +86,7 @@ enum class decode_errc : uint8_t {
   bad_utf8,         // an atom name that is not valid UTF-8
   unknown_atom,     // a new atom while atom_policy::existing_only is in force
   atom_table_full,  // the atom table has reached otp::atom_table_limit()
+  atom_allowance,   // a new atom beyond decode_limits::allowance
   bad_float,        // NaN, infinity, or an unreadable FLOAT_EXT text
   bad_value,        // a malformed field: bitstring bit count, reference length, fun size, ...
   duplicate_key,    // a map with the same key twice
@@ -110,6 +111,16 @@ enum class atom_policy : uint8_t {
   existing_only,  // fail with decode_errc::unknown_atom, as binary_to_term(B, [safe]) does
 };
 
+/// How many atoms a series of decodes may add to the table: those of one distribution peer, say.
+/// The table never shrinks, so a source that keeps sending new atoms would otherwise fill it for
+/// good, and every later atom the node itself needs would fail.
+struct atom_allowance {
+  /// New atoms this series may still create; each takes one.
+  std::size_t new_atoms_left = 0;
+  /// New atoms only while the table keeps at least this many entries free (for the node's own).
+  std::size_t keep_free = 0;
+};
+
 struct decode_limits {
   /// Maximum nesting of tuples, lists, maps and funs. The decoder itself uses heap, not stack, per
   /// level; the cap protects code that later walks the term.
@@ -121,6 +132,10 @@ struct decode_limits {
   /// Maximum declared uncompressed size of a compressed term (tag 80).
   std::size_t max_uncompressed_size = std::size_t(64) << 20;
   atom_policy atoms = atom_policy::create;
+  /// With atom_policy::create: when set, the atoms a decode interns are charged to it, and one
+  /// beyond it fails with decode_errc::atom_allowance (atoms that exist decode as always). Not
+  /// owned; decode updates it, so one allowance serves a whole series of decodes.
+  atom_allowance* allowance = nullptr;
   /// The atom cache of the distribution header this term follows: ATOM_CACHE_REF i (tag 82) decodes
   /// as atom_cache[i]. Empty outside distribution, where the tag is refused. Not owned.
   std::span<const atom> atom_cache{};
