@@ -57,32 +57,37 @@ void gen_server_core::on_start() {
   apply_next(*result);
 }
 
+namespace {
+
+/// Points a server's last message at `message` while a callback handles it, however it returns.
+class handling_message {
+ public:
+  handling_message(const term*& slot, const term& message) noexcept : slot_(slot) { slot_ = &message; }
+  ~handling_message() { slot_ = nullptr; }
+  handling_message(const handling_message&) = delete;
+  handling_message& operator=(const handling_message&) = delete;
+
+ private:
+  const term*& slot_;
+};
+
+}  // namespace
+
 void gen_server_core::on_message(term message) {
   // A system message leaves the loop as it was (still hibernating, same timeout), as sys does.
   if (handle_system(message)) return;
   hibernated_ = false;
-  last_message_ = message;
-  has_last_message_ = true;
+  const handling_message last(last_message_, message);
   if (debugging()) sys_->record_in(tuple(atom("in"), message));
   dispatch(message);
-  forget_last_message();
 }
 
 void gen_server_core::on_timeout() {
   hibernated_ = false;
   const term timeout_message(atoms::timeout);
-  last_message_ = timeout_message;
-  has_last_message_ = true;
+  const handling_message last(last_message_, timeout_message);
   if (debugging()) sys_->record_in(tuple(atom("in"), timeout_message));
   apply(guarded([&] { return call_handle_info(timeout_message); }), std::nullopt);
-  forget_last_message();
-}
-
-void gen_server_core::forget_last_message() {
-  // Kept only for a crash report while its callback runs: an idle server should not hold on to
-  // a big message it has finished with.
-  last_message_ = term();
-  has_last_message_ = false;
 }
 
 void gen_server_core::dispatch(const term& message) {

@@ -37,9 +37,9 @@ void gen_server_core::log_terminating(const term& reason) const {
     // format_status exists to hide or shorten the state: never fall back to the raw state.
     state = term(atom("format_status_failed"));
   }
-  const term last = has_last_message_ ? last_message_ : term(atoms::undefined);
+  const term last = last_message_ != nullptr ? *last_message_ : term(atoms::undefined);
   std::optional<pid> client;
-  if (has_last_message_ && last.is_tuple(3) && last[0].is_atom(atoms::gen_call)) {
+  if (last_message_ != nullptr && last.is_tuple(3) && last[0].is_atom(atoms::gen_call)) {
     if (auto caller = gen::from::from_term(last[1])) client = caller->caller;
   }
   const term report = map({{atom("label"), tuple(atom("gen_server"), atom("terminate"))},

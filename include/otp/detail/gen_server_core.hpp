@@ -70,7 +70,6 @@ class gen_server_core : public reactor {
   void apply(action result, const std::optional<gen::from>& caller);
   void apply_next(const action& result);
   void run_continues(term arg);
-  void forget_last_message();
 
   // ---- ending (gen_server_terminate.cpp) -----------------------------------------------------------
   /// terminate(Reason), the error report when the reason is abnormal, then exit(Reason).
@@ -100,8 +99,9 @@ class gen_server_core : public reactor {
   std::unique_ptr<sys::server_support> sys_;
   timeout timeout_ = infinity;
   bool hibernated_ = false;
-  term last_message_;
-  bool has_last_message_ = false;
+  // The message a callback is handling, for its crash report; set only while it runs (it points
+  // at on_message's own copy: no reference count taken and given back per message).
+  const term* last_message_ = nullptr;
 };
 
 }  // namespace otp::detail
