@@ -53,27 +53,27 @@ struct node_state {
   pid make_pid(uint64_t number) const noexcept {
     return pid{name, uint32_t(number), uint32_t(number >> 32), creation};
   }
+  /// Whether `p` is a pid of this node's current incarnation (its process may be gone).
+  bool of_this_incarnation(const pid& p) const noexcept { return is_local(p) && p.creation == creation; }
   /// Calls fn(process*) with its table slot locked if `p` is a process of this node (of this
   /// incarnation) that still takes signals in, exiting or not; returns whether it was.
   template <class Fn>
   bool with_local_process(const pid& p, Fn&& fn) noexcept {
-    if (!is_local(p) || p.creation != creation) return false;
-    return table.with_process(number_of(p), std::forward<Fn>(fn));
+    return of_this_incarnation(p) && table.with_process(number_of(p), std::forward<Fn>(fn));
   }
   /// The same for a process that is not exiting: one that is alive to is_process_alive.
   template <class Fn>
   bool with_live_local_process(const pid& p, Fn&& fn) noexcept {
-    if (!is_local(p) || p.creation != creation) return false;
-    return table.with_process(number_of(p), std::forward<Fn>(fn), true);
+    return of_this_incarnation(p) && table.with_process(number_of(p), std::forward<Fn>(fn), true);
   }
   /// Whether `p` names a process of this node (this incarnation) that is not exiting.
   bool is_live_local(const pid& p) const noexcept {
-    return is_local(p) && p.creation == creation && table.is_live(number_of(p));
+    return of_this_incarnation(p) && table.is_live(number_of(p));
   }
   /// The live process `p` names, without a lock: only on one of this node's scheduler threads
   /// (process_table::find_unlocked says why that is safe).
   process* find_local_unlocked(const pid& p) const noexcept {
-    if (!is_local(p) || p.creation != creation) return nullptr;
+    if (!of_this_incarnation(p)) return nullptr;
     return table.find_unlocked(number_of(p));
   }
   static uint64_t number_of(const pid& p) noexcept { return (uint64_t(p.serial) << 32) | p.id; }
