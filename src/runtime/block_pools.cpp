@@ -15,7 +15,6 @@
 namespace otp::detail {
 namespace {
 constexpr std::size_t rounded(std::size_t n) { return (n + 15) / 16 * 16; }
-using signal_blocks = block_cache<rounded(sizeof(signal)), 4096>;
 using process_blocks = block_cache<rounded(sizeof(process)), 4096>;
 
 // process.hpp's layout: what the process touches on every message lies at least a cache line
@@ -34,8 +33,8 @@ static_assert(offsetof(process, reactor_body) + sizeof(process::reactor_body) <=
 void* process::operator new(std::size_t size) { return process_blocks::allocate(size); }
 void process::operator delete(void* p, std::size_t size) noexcept { process_blocks::deallocate(p, size); }
 
-void* signal::operator new(std::size_t size) { return signal_blocks::allocate(size); }
-void signal::operator delete(void* p, std::size_t size) noexcept { signal_blocks::deallocate(p, size); }
+void* signal::operator new(std::size_t size) { return small_allocate(size); }
+void signal::operator delete(void* p, std::size_t size) noexcept { small_deallocate(p, size); }
 
 }  // namespace otp::detail
 

@@ -11,7 +11,9 @@
 namespace otp::detail {
 namespace {
 
-thread_local scheduler* tls_scheduler = nullptr;
+// initial-exec, as small_blocks.cpp's cache: read on every send and switch, it should be a plain
+// %fs load, not a call to __tls_get_addr (the library is position-independent code).
+constinit thread_local scheduler* tls_scheduler [[gnu::tls_model("initial-exec")]] = nullptr;
 
 // Idle loop fibers kept for reuse per scheduler; beyond this they are freed.
 constexpr std::size_t max_idle_fibers = 32;

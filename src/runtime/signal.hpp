@@ -50,7 +50,7 @@ struct signal {
       : kind(k), from(f), a(std::move(x)), b(std::move(y)) {}
 
   // Every message is one signal: they come from a per-thread cache of free blocks
-  // (block_pools.cpp) rather than from malloc each time.
+  // (small_blocks.cpp) rather than from malloc each time.
   static void* operator new(std::size_t size);
   static void operator delete(void* block, std::size_t size) noexcept;
 };

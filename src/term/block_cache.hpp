@@ -126,7 +126,8 @@ class block_cache {
     bool closed;
   };
   static free_list& local() noexcept {
-    static thread_local free_list list{{}, {}, false};
+    // initial-exec: see small_blocks.cpp.
+    static constinit thread_local free_list list [[gnu::tls_model("initial-exec")]]{{}, {}, false};
     return list;
   }
 

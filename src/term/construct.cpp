@@ -15,9 +15,9 @@ term make_tuple(std::span<const term> elements) {
 }
 
 term detail::make_tuple_moving(std::span<term> elements) {
-  auto* t = detail::new_tuple_node(elements.size());
-  // A move is a swap with the node's []: no reference count changes hands.
-  for (std::size_t i = 0; i < elements.size(); ++i) t->elements()[i] = std::move(elements[i]);
+  auto* t = detail::new_unfilled_tuple_node(elements.size());
+  // A move takes the word and leaves []: no reference count changes hands.
+  for (std::size_t i = 0; i < elements.size(); ++i) ::new (t->elements() + i) term(std::move(elements[i]));
   return term::adopt(t);
 }
 

@@ -8,42 +8,10 @@
 
 #include <new>
 
-#include "term/block_cache.hpp"
 #include "term/small_alloc.hpp"
 #include "term/small_stack.hpp"
 
 namespace otp::detail {
-
-// ---- memory: size classes of 16 bytes up to 128, each with its per-thread cache -------------------
-namespace {
-constexpr std::size_t size_class = 16;
-constexpr std::size_t largest_cached = 128;
-static_assert(alignof(tuple_node) <= alignof(std::max_align_t) &&
-              alignof(binary_node) <= alignof(std::max_align_t));
-
-template <std::size_t... I>
-void* allocate_cached(std::size_t cls, std::index_sequence<I...>) {
-  void* p = nullptr;
-  ((cls == I ? (p = block_cache<(I + 1) * size_class>::allocate(), true) : false) || ...);
-  return p;
-}
-template <std::size_t... I>
-void deallocate_cached(void* p, std::size_t cls, std::index_sequence<I...>) noexcept {
-  ((cls == I ? (block_cache<(I + 1) * size_class>::deallocate(p), true) : false) || ...);
-}
-using classes = std::make_index_sequence<largest_cached / size_class>;
-}  // namespace
-
-void* small_allocate(std::size_t size) {
-  if (size > largest_cached) return ::operator new(size);
-  return allocate_cached(size == 0 ? 0 : (size - 1) / size_class, classes{});
-}
-
-void small_deallocate(void* p, std::size_t size) noexcept {
-  if (p == nullptr) return;
-  if (size > largest_cached) return ::operator delete(p, size);
-  deallocate_cached(p, size == 0 ? 0 : (size - 1) / size_class, classes{});
-}
 
 void* heap_node::operator new(std::size_t size) { return small_allocate(size); }
 

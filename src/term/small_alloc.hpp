@@ -1,7 +1,7 @@
 #pragma once
-// Small blocks (up to 128 bytes) from the per-thread caches that term nodes use (nodes.cpp), for
-// runtime bookkeeping that comes and goes at the rate of messages: a gen_server call creates and
-// drops a monitor and an alias on both sides, each with its table storage.
+// Small blocks (up to 128 bytes) from the per-thread cache of small_blocks.cpp: term nodes,
+// signals, and runtime bookkeeping that comes and goes at the rate of messages (a gen_server call
+// creates and drops a monitor and an alias on both sides, each with its table storage).
 
 #include <cstddef>
 

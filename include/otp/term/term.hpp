@@ -30,6 +30,7 @@
 #include <initializer_list>
 #include <iosfwd>
 #include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -317,13 +318,27 @@ inline term tuple(std::initializer_list<term> elements) {
 namespace detail {
 /// A tuple of `elements`, moved into it (each is left as []).
 term make_tuple_moving(std::span<term> elements);
+/// A tuple node of `arity` (count 1) whose elements are not constructed yet: the caller
+/// constructs each one before the node is used, destroyed or seen by anyone else.
+inline tuple_node* new_unfilled_tuple_node(std::size_t arity) {
+  return ::new (heap_node::operator new(sizeof(tuple_node) + arity * sizeof(term))) tuple_node(arity);
+}
 }  // namespace detail
 /// tuple(a, b, c): the Erlang tuple {a, b, c}. Each element is made once and moved into the
-/// tuple, not copied: no reference count taken and dropped again per boxed element.
+/// tuple, not copied: no reference count taken and dropped again per boxed element. Inline, with
+/// the elements moved straight into the new node: every message and every call reply is one.
 template <class... Ts>
 term tuple(Ts&&... elements) {
-  term items[] = {term(std::forward<Ts>(elements))..., term()};
-  return detail::make_tuple_moving({items, sizeof...(Ts)});
+  if constexpr (sizeof...(Ts) == 0) {
+    return detail::make_tuple_moving({});
+  } else {
+    // The elements are made first: making one may throw (a NaN, a failed bignum), the moves
+    // into the node below do not.
+    term items[] = {term(std::forward<Ts>(elements))...};
+    detail::tuple_node* t = detail::new_unfilled_tuple_node(sizeof...(Ts));
+    for (std::size_t i = 0; i < sizeof...(Ts); ++i) ::new (t->elements() + i) term(std::move(items[i]));
+    return term::adopt(t);
+  }
 }
 
 term cons(term head, term tail);

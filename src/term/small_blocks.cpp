@@ -1,0 +1,238 @@
+// small_allocate / small_deallocate: blocks of 16 to 128 bytes, in size classes of 16, from one
+// per-thread cache for all classes.
+//
+// Every term node and every signal is one of these, and a gen_server call takes and gives back
+// about fifteen of them, so the common case is a handful of instructions: the thread's cache is
+// one thread_local (constant-initialized, so no guard on access), the class is an index into it,
+// and a block is popped from or pushed onto that class's loaded magazine. Everything else (the
+// first use on a thread, an empty or a full magazine, a thread that has ended) takes the slow
+// path. The policy is block_cache.hpp's, per class: two magazines per thread, full magazines move
+// between threads through a depot, blocks come from and go back to the class's slab_pool. (A
+// block_cache per class, picked by a chain of compares, each with its own thread_local and exit
+// guard, cost three times as much per block.)
+// Under AddressSanitizer the cache is bypassed, so that a use after free is still reported.
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <utility>
+
+#include "term/slab_pool.hpp"
+#include "term/small_alloc.hpp"
+#include "term/spin_lock.hpp"
+
+namespace otp::detail {
+namespace {
+
+constexpr std::size_t granule = 16;
+constexpr std::size_t largest_cached = 128;
+constexpr std::size_t class_count = largest_cached / granule;
+// Blocks per magazine. A thread caches at most two magazines per class; a producer feeding a
+// consumer on another core hands one magazine over per this many messages.
+constexpr unsigned magazine_blocks = 256;
+// Full magazines the depot of a class keeps for other threads; more go back to the slabs.
+constexpr unsigned depot_capacity = 8;
+
+/// The class of a size in 1..largest_cached; past class_count for any other (0 wraps around).
+constexpr std::size_t class_of(std::size_t size) noexcept { return (size - 1) / granule; }
+
+struct magazine {
+  free_block* head = nullptr;
+  unsigned count = 0;
+
+  free_block* pop() noexcept {
+    free_block* b = head;
+    head = b->next;
+    --count;
+    return b;
+  }
+  void push(free_block* b) noexcept {
+    b->next = head;
+    head = b;
+    ++count;
+  }
+};
+
+// ---- per class: the slabs and the depot, reached through tables built at compile time -----------
+
+template <std::size_t Class>
+using class_slabs = slab_pool<(Class + 1) * granule>;
+
+// Trivially destructible (a spin lock, not a mutex): blocks may come back after static destructors.
+struct depot {
+  spin_lock guard;
+  // Changed under `guard` only; atomic so that take() may look at it without the lock.
+  std::atomic<unsigned> count;
+  free_block* full[depot_capacity];
+};
+constinit depot depots[class_count]{};
+
+struct class_ops {
+  block_chain (*take)(unsigned n);
+  void (*give)(free_block* head) noexcept;
+  unsigned refill;  // blocks a dry cache takes from the slabs at once (a magazine, or a slab's worth)
+};
+template <std::size_t... C>
+constexpr std::array<class_ops, class_count> make_ops(std::index_sequence<C...>) {
+  return {class_ops{&class_slabs<C>::take, &class_slabs<C>::give,
+                    std::min(magazine_blocks, class_slabs<C>::blocks_per_slab)}...};
+}
+constexpr std::array<class_ops, class_count> ops = make_ops(std::make_index_sequence<class_count>{});
+
+void release(std::size_t c, magazine& m) noexcept {
+  ops[c].give(m.head);
+  m = magazine{};
+}
+
+void put_in_depot(std::size_t c, magazine& m) noexcept {
+  depot& d = depots[c];
+  d.guard.lock();
+  const unsigned n = d.count.load(std::memory_order_relaxed);
+  const bool kept = n < depot_capacity;
+  if (kept) {
+    d.full[n] = m.head;
+    d.count.store(n + 1, std::memory_order_relaxed);
+  }
+  d.guard.unlock();
+  if (kept) {
+    m = magazine{};
+  } else {
+    release(c, m);
+  }
+}
+
+magazine take_from_depot(std::size_t c) noexcept {
+  depot& d = depots[c];
+  if (d.count.load(std::memory_order_relaxed) == 0) return magazine{};  // skips the lock
+  d.guard.lock();
+  free_block* head = nullptr;
+  if (const unsigned n = d.count.load(std::memory_order_relaxed); n > 0) {
+    head = d.full[n - 1];
+    d.count.store(n - 1, std::memory_order_relaxed);
+  }
+  d.guard.unlock();
+  return head == nullptr ? magazine{} : magazine{head, magazine_blocks};
+}
+
+// ---- the thread's cache --------------------------------------------------------------------------
+
+enum class cache_mode : uint8_t {
+  fresh,  // not used yet on this thread: its exit hook is not registered
+  open,
+  closed,  // the thread's destructors ran: blocks go straight to and come from the slabs
+};
+
+// Trivially destructible and constant-initialized: usable until the thread is gone (a static term
+// destroyed after the thread's destructors ran still frees through here), with no guard on access.
+struct thread_cache {
+  magazine loaded[class_count];  // popped from and pushed to
+  magazine spare[class_count];   // empty or full
+  // How many blocks a loaded magazine may hold before a free takes the slow path: 0 unless the
+  // cache is open, so that one compare tells a free whether it may push.
+  unsigned push_limit;
+  cache_mode mode;
+};
+// initial-exec: the library is compiled as position-independent code, where a thread_local is
+// otherwise reached through a call to __tls_get_addr (and the fast paths then save registers
+// around it even where the linker later turns it into a plain %fs access).
+constinit thread_local thread_cache cache [[gnu::tls_model("initial-exec")]]{};
+
+// Gives the cached blocks back when the thread ends, and closes the cache for what is freed later.
+struct exit_hook {
+  ~exit_hook() {
+    thread_cache& t = cache;
+    t.mode = cache_mode::closed;
+    t.push_limit = 0;
+    for (std::size_t c = 0; c < class_count; ++c) {
+      release(c, t.loaded[c]);
+      release(c, t.spare[c]);
+    }
+  }
+};
+
+/// False once the thread has ended; registers the exit hook on first use.
+bool open_cache(thread_cache& t) noexcept {
+  if (t.mode == cache_mode::fresh) {
+    static thread_local exit_hook hook;
+    (void)hook;
+    t.mode = cache_mode::open;
+    t.push_limit = magazine_blocks;
+  }
+  return t.mode == cache_mode::open;
+}
+
+// The slow paths take the fast paths' arguments unchanged, so that the fast paths reach them by a
+// jump and need no stack frame of their own.
+
+[[gnu::noinline, gnu::cold]] void* allocate_slow(std::size_t size) {
+  if (size == 0 || size > largest_cached) return ::operator new(size);
+  const std::size_t c = class_of(size);
+  thread_cache& t = cache;
+  if (!open_cache(t)) return ops[c].take(1).head;
+  magazine& loaded = t.loaded[c];
+  if (t.spare[c].count > 0) {
+    std::swap(loaded, t.spare[c]);
+  } else {
+    loaded = take_from_depot(c);
+    if (loaded.count == 0) {
+      const block_chain chain = ops[c].take(ops[c].refill);
+      loaded = magazine{chain.head, chain.count};
+    }
+  }
+  return loaded.pop();
+}
+
+[[gnu::noinline, gnu::cold]] void deallocate_slow(void* p, std::size_t size) noexcept {
+  if (p == nullptr) return;
+  if (size == 0 || size > largest_cached) return ::operator delete(p, size);
+  const std::size_t c = class_of(size);
+  auto* b = static_cast<free_block*>(p);
+  thread_cache& t = cache;
+  if (!open_cache(t)) {
+    b->next = nullptr;
+    ops[c].give(b);
+    return;
+  }
+  magazine& loaded = t.loaded[c];
+  if (loaded.count == magazine_blocks) {
+    // The spare is empty or full; a full one goes to the depot, and the loaded one, full too,
+    // becomes the spare.
+    if (t.spare[c].count > 0) put_in_depot(c, t.spare[c]);
+    t.spare[c] = loaded;
+    loaded = magazine{};
+  }
+  loaded.push(b);
+}
+
+}  // namespace
+
+void* small_allocate(std::size_t size) {
+#if !defined(OTP_ASAN_FIBERS)
+  thread_cache& t = cache;
+  const std::size_t c = class_of(size);
+  if (c < class_count && t.loaded[c].count != 0) [[likely]]
+    return t.loaded[c].pop();
+  return allocate_slow(size);
+#else
+  return ::operator new(size);
+#endif
+}
+
+void small_deallocate(void* p, std::size_t size) noexcept {
+#if !defined(OTP_ASAN_FIBERS)
+  thread_cache& t = cache;
+  const std::size_t c = class_of(size);
+  if (p != nullptr && c < class_count && t.loaded[c].count < t.push_limit) [[likely]] {
+    t.loaded[c].push(static_cast<free_block*>(p));
+    return;
+  }
+  deallocate_slow(p, size);
+#else
+  if (p != nullptr) ::operator delete(p, size);
+#endif
+}
+
+}  // namespace otp::detail
