@@ -178,8 +178,8 @@ term monitor_term(const pid& target, monitor_alias alias_mode) {
   return ref_term;
 }
 
-term send_monitored(const pid& target, monitor_alias alias_mode,
-                    detail::function_ref<term(const term& monitor_ref)> make_message) {
+ref send_monitored(const pid& target, monitor_alias alias_mode,
+                   detail::function_ref<term(const term& monitor_ref)> make_message) {
   detail::process& p = current_process();
   detail::consume_reduction(p);
   const ref r = new_monitor_ref(p, alias_mode);
@@ -187,10 +187,10 @@ term send_monitored(const pid& target, monitor_alias alias_mode,
   // Built before anything is recorded: if it throws, no monitor is left behind.
   term message = make_message(ref_term);
   record_monitor(p, r, target, alias_mode);
-  auto* s = new signal(signal_kind::monitored_message, p.self_pid(), std::move(message), ref_term);
+  auto* s = new signal(signal_kind::monitored_message, p.self_pid(), std::move(message), std::move(ref_term));
   s->ends_at_reply = alias_mode == monitor_alias::reply_demonitor;
   deliver_signal(*p.node, target, s);
-  return ref_term;
+  return r;
 }
 
 ref alias() {

@@ -53,7 +53,7 @@ reactor_outcome run_reactor(process& p, std::optional<term>& death) {
       continue;
     }
     const timeout wait = r.receive_timeout();
-    if (!wait.is_infinite() && p.timer == nullptr) {
+    if (!wait.is_infinite() && !receive_timer_armed(p)) {
       if (wait.milliseconds() == 0) {
         p.timed_out = true;
         continue;
@@ -151,7 +151,7 @@ void finish_process(process* p, term reason) noexcept {
   // free, before anyone can see a DOWN or exit signal from it.
   node.table.mark_exiting(p);
   if (p->named.load(std::memory_order_relaxed)) node.names.remove_pid(self);
-  disarm_receive_timer(*p);
+  drop_receive_timer(*p);
   p->mq.clear();
 
   // Exit signals and DOWNs go out while the process still takes signals in: a link or monitor

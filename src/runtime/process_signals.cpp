@@ -113,7 +113,7 @@ std::optional<term> handle_signal(process& p, signal* s) {
       return std::nullopt;
     }
     case signal_kind::receive_timeout:
-      if (p.timer != nullptr && s->a.is_small() && uint64_t(s->a.small_value()) == p.receive_seq) {
+      if (receive_timer_armed(p) && s->a.is_small() && uint64_t(s->a.small_value()) == p.receive_seq) {
         drop_receive_timer(p);
         p.timed_out = true;
       }

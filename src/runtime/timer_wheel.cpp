@@ -86,7 +86,7 @@ void timer_wheel::expire(int64_t now, std::vector<fired>& due) {
       receive_timer* next = t->next;
       if (t->deadline <= now) {
         unlink(t);
-        due.push_back({t->number, t->seq});
+        if (t->active) due.push_back({t->number, t->seq});
       }
       t = next;
     }

@@ -10,8 +10,10 @@
 // the earliest deadline.
 //
 // The process owns its timer block: the wheel unlinks a block when it fires (and sends the
-// receive_timeout signal), the process frees it when it disarms or takes the timeout. A timeout
-// already in flight when the process disarmed carries a stale sequence number and is ignored.
+// receive_timeout signal), the process frees it when it takes the timeout, disarms it from another
+// scheduler, or ends; disarmed on the scheduler whose wheel holds it, the block stays linked for
+// the next receive (receive_timer.hpp). A timeout already in flight when the process disarmed
+// carries a stale sequence number and is ignored.
 
 #include <atomic>
 #include <cstddef>
@@ -32,6 +34,9 @@ struct receive_timer {
   uint64_t seq;      // the receive it was armed for
   uint16_t wheel;    // the scheduler whose wheel holds it
   bool linked = false;
+  // Armed for the current receive. A disarmed timer may stay linked (receive_timer.hpp): the
+  // wheel then unlinks it when it is due, without firing it.
+  bool active = false;
 
   static void* operator new(std::size_t size) { return small_allocate(size); }
   static void operator delete(void* p, std::size_t size) noexcept { small_deallocate(p, size); }
@@ -59,7 +64,10 @@ class timer_wheel {
   void arm(receive_timer* t) noexcept;
   /// Any thread: unlinks `t` unless it has fired. The caller still owns (and frees) it.
   void disarm(receive_timer* t) noexcept;
-  /// Unlinks every timer due at `now` and appends it to `due`.
+  /// Whether two deadlines fall in the same slot: a linked timer's deadline may then be moved
+  /// from one to the other in place.
+  static bool same_slot(int64_t a, int64_t b) noexcept { return slot_of(a) == slot_of(b); }
+  /// Unlinks every timer due at `now`, and appends the active ones to `due`.
   void expire(int64_t now, std::vector<fired>& due);
   /// The earliest deadline armed (or a time before it), `none` if nothing is armed.
   int64_t next_deadline() noexcept;

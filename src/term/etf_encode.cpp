@@ -193,7 +193,7 @@ class encoder {
       throw encode_error("etf: a reference must have 1 to 5 id words, not " + std::to_string(r.len));
     }
     sink_.u8(tag::newer_reference);
-    sink_.u16(r.len);
+    sink_.u16(uint16_t(r.len));
     atom_(r.node);
     sink_.u32(r.creation);
     for (uint8_t i = 0; i < r.len; ++i) sink_.u32(r.ids[i]);

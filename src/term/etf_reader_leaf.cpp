@@ -310,7 +310,7 @@ bool term_reader::ref_value(uint8_t t, std::size_t start, term& value) {
     }
   }
   if (!node_atom(r.node)) return false;
-  r.len = uint8_t(words);
+  r.len = uint32_t(words);
   if (t == tag::reference) {
     if (!need(5, "REFERENCE_EXT")) return false;
     r.ids[0] = u32();

@@ -57,8 +57,8 @@ std::strong_ordering operator<=>(const port& a, const port& b) noexcept {
 std::strong_ordering operator<=>(const ref& a, const ref& b) noexcept {
   if (a.node != b.node) return cmp(a.node, b.node);
   // A shorter ref has implicit zero high words, as when erts compares refs of different lengths.
-  const uint8_t n = std::max(a.len, b.len);
-  for (int i = std::min<int>(n, ref::max_words) - 1; i >= 0; --i) {
+  const uint32_t n = std::max(a.len, b.len);
+  for (uint32_t i = std::min<uint32_t>(n, ref::max_words); i-- > 0;) {
     const uint32_t x = i < a.len ? a.ids[i] : 0;
     const uint32_t y = i < b.len ? b.ids[i] : 0;
     if (x != y) return cmp(x, y);

@@ -260,17 +260,17 @@ TEST(Monitor, SendMonitoredIsAMonitorThenASend) {
       send(me, tuple(m, int64_t(process_info(self())->monitored_by.size())));
       receive();
     });
-    const term mref =
+    const ref mref =
         send_monitored(target, monitor_alias::none, [&](const term& r) { return tuple("hello"_a, r); });
     const term reply = next_message();
     exit(target, atoms::kill);
-    const term down = next_down(mref.as_ref());
+    const term down = next_down(mref);
 
     auto [gone, gone_watch] = spawn_monitor([] {});
     next_down(gone_watch);
-    const term dead_ref =
+    const ref dead_ref =
         send_monitored(gone, monitor_alias::none, [](const term&) { return term("lost"_a); });
-    const term dead_down = next_down(dead_ref.as_ref());
+    const term dead_down = next_down(dead_ref);
 
     bool threw = false;
     try {

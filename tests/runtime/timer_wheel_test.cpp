@@ -28,6 +28,7 @@ std::unique_ptr<receive_timer> make_timer(int64_t deadline, uint64_t number) {
   t->number = number;
   t->seq = number * 10;
   t->wheel = 0;
+  t->active = true;
   return t;
 }
 
@@ -77,6 +78,32 @@ TEST(TimerWheel, DisarmedTimerNeverFires) {
   w.expire(t0 + 3 * ms, due);
   EXPECT_EQ(numbers(due), (std::vector<uint64_t>{1, 3}));
   w.disarm(a.get());  // after it fired: nothing to unlink, nothing breaks
+  EXPECT_TRUE(w.empty());
+}
+
+// A timer disarmed in place (left linked, inactive: receive_timer.hpp) leaves the wheel when it
+// is due, without firing; one made active again in place fires at its new deadline.
+TEST(TimerWheel, InactiveTimerLeavesWhenDueWithoutFiring) {
+  timer_wheel w;
+  std::vector<timer_wheel::fired> due;
+  w.expire(t0, due);
+  auto kept = make_timer(t0 + 2 * ms, 1), reused = make_timer(t0 + 2 * ms, 2);
+  w.arm(kept.get());
+  w.arm(reused.get());
+  kept->active = false;
+  reused->active = false;
+  ASSERT_TRUE(timer_wheel::same_slot(t0 + 2 * ms, t0 + 2 * ms + ms / 2));
+  reused->deadline = t0 + 2 * ms + ms / 2;
+  reused->seq = 21;
+  reused->active = true;
+  w.expire(t0 + 2 * ms, due);
+  EXPECT_TRUE(due.empty());
+  EXPECT_FALSE(kept->linked);
+  EXPECT_TRUE(reused->linked);
+  w.expire(t0 + 3 * ms, due);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].number, 2u);
+  EXPECT_EQ(due[0].seq, 21u);
   EXPECT_TRUE(w.empty());
 }
 
@@ -147,6 +174,39 @@ TEST(TimerWheel, ReceiveTimeoutsAcrossSchedulersComeNeverEarly) {
     return timeouts == waiters ? early_count : -1;
   });
   EXPECT_EQ(early, 0);
+}
+
+// A receive timer disarmed by a message stays in its wheel and is moved in place by the next
+// receive of the same timeout (receive_timer.hpp). Each such receive still times out, never
+// early, and only once: the kept timer neither fires for the receive it was disarmed in nor is
+// lost for the next one.
+TEST(TimerWheel, ReusedReceiveTimerTimesOutEachTime) {
+  node n({.schedulers = 1});
+  const auto [early, missed, stray] = n.run([] {
+    using clock = std::chrono::steady_clock;
+    const pid echo = spawn([] {
+      for (;;) {
+        const term m = receive();
+        send(m[0].as_pid(), m[1]);
+      }
+    });
+    int early_count = 0, missed_count = 0, stray_count = 0;
+    for (int round = 0; round < 20; ++round) {
+      // Answered long before its timeout: the timer is armed (the answer comes later) and kept.
+      send(echo, tuple(self(), int64_t(round)));
+      const std::optional<term> answer = receive(timeout::ms(20));
+      if (!answer || *answer != term(int64_t(round))) ++missed_count;
+      // Nothing comes: this one must time out, after its own 20 ms.
+      const auto start = clock::now();
+      if (receive(timeout::ms(20))) ++stray_count;
+      if (clock::now() - start < std::chrono::milliseconds(20)) ++early_count;
+    }
+    exit(echo, atoms::kill);
+    return std::tuple{early_count, missed_count, stray_count};
+  });
+  EXPECT_EQ(early, 0);
+  EXPECT_EQ(missed, 0);
+  EXPECT_EQ(stray, 0);
 }
 
 // A timer's deadline is never before now + its time, whichever clock it was read from (a long

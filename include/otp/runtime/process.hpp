@@ -108,8 +108,8 @@ ref monitor(const pid& target, monitor_alias alias_mode);
 /// gen does erlang:monitor(process, Pid, [{alias, Mode}]) then Pid ! Request). The message is
 /// built by `make_message` from the monitor's reference, which a request carries as its reply
 /// tag. Returns the reference; as separate calls would, a target that is gone gives DOWN noproc.
-term send_monitored(const pid& target, monitor_alias alias_mode,
-                    detail::function_ref<term(const term& monitor_ref)> make_message);
+ref send_monitored(const pid& target, monitor_alias alias_mode,
+                   detail::function_ref<term(const term& monitor_ref)> make_message);
 /// monitor/3 giving the reference as a term, the form Erlang code holds it in. For callers that
 /// put it into messages (gen's reply tag): the monitor's signals then share its one heap node
 /// instead of each making its own.

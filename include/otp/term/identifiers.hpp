@@ -12,7 +12,9 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <functional>
+#include <type_traits>
 
 #include <otp/term/atom.hpp>
 
@@ -42,19 +44,26 @@ struct ref {
   static constexpr std::size_t max_words = 5;
   atom node = atoms::nonode_nohost;
   uint32_t creation = 0;
-  uint8_t len = 0;                        // number of used words in ids (1..5)
-  std::array<uint32_t, max_words> ids{};  // ids[0] is the least significant word, as on the wire
+  uint32_t len = 0;  // number of used words in ids (1..5); a whole word, so the struct has no padding
+  // ids[0] is the least significant word, as on the wire. Words past `len` stay zero (== compares
+  // all five).
+  std::array<uint32_t, max_words> ids{};
 
-  // Inline: monitors and aliases are looked up by reference on every gen_server call.
+  // Inline, and the whole struct at once as four words (no padding, unused words zero): monitors
+  // and aliases are looked up by reference several times in every gen_server call.
   friend bool operator==(const ref& a, const ref& b) noexcept {
-    if (a.node != b.node || a.creation != b.creation || a.len != b.len) return false;
-    for (uint8_t i = 0; i < a.len && i < max_words; ++i)
-      if (a.ids[i] != b.ids[i]) return false;
-    return true;
+    uint64_t x[4];
+    uint64_t y[4];
+    std::memcpy(x, &a, sizeof x);
+    std::memcpy(y, &b, sizeof y);
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
   }
   /// Erlang's order for refs: node, then the id words from the most significant.
   friend std::strong_ordering operator<=>(const ref& a, const ref& b) noexcept;
 };
+
+static_assert(sizeof(ref) == 32 && std::has_unique_object_representations_v<ref>,
+              "ref has no padding: == compares it as four words");
 
 /// The local node as the term layer sees it (default 'nonode@nohost', creation 0).
 struct local_node_info {

@@ -64,16 +64,18 @@ expected<term, call_error> try_call(const server_ref& server, term request, time
   // share their boxed parts).
   const term request_copy = request;
   const call_failure failed{server, request_copy, t, spec};
-  term tag;
-  term mref;
+  // The tag [alias | Mref] moves into the request, and the answer is recognised by the monitor's
+  // reference alone: keeping the tag or the reference as terms here too would cost a locked
+  // reference-count update each time one of them is copied or dropped.
+  ref mref;
   atom target_node;
   if (names_another_node(server)) {
     // {Name, Node}: gen monitors the name there and sends to it; that node answers the monitor
     // with noproc at once if nobody holds the name.
     target_node = server.node();
-    mref = term(monitor(server.name(), target_node, monitor_alias::reply_demonitor));
-    tag = cons(atoms::alias, mref);
-    otp::send(server.name(), target_node, tuple(spec.label, tuple(self(), tag), std::move(request)));
+    mref = monitor(server.name(), target_node, monitor_alias::reply_demonitor);
+    otp::send(server.name(), target_node,
+              tuple(spec.label, tuple(self(), cons(atoms::alias, term(mref))), std::move(request)));
   } else {
     expected<pid, call_error> target = target_of(server, failed);
     if (!target) return unexpected(target.error());
@@ -85,20 +87,26 @@ expected<term, call_error> try_call(const server_ref& server, term request, time
     // Equivalent here to gen's {alias, demonitor}: nothing but the reply comes through the
     // alias, and the demonitor below still ends both when no reply came.
     mref = send_monitored(*target, monitor_alias::reply_demonitor, [&](const term& monitor_ref) {
-      tag = cons(atoms::alias, monitor_ref);
-      return tuple(spec.label, tuple(self(), tag), std::move(request));
+      return tuple(spec.label, tuple(self(), cons(atoms::alias, monitor_ref)), std::move(request));
     });
   }
 
+  const auto is_mref = [&](const term& x) { return x.is_ref() && x.as_ref() == mref; };
+  // {[alias | Mref], Reply}
+  const auto is_reply = [&](const term& m) {
+    if (!m.is_tuple(2)) return false;
+    const term& tag = m[0];
+    return tag.is_cons() && tag.head().is_atom(atoms::alias) && is_mref(tag.tail());
+  };
   std::optional<term> answer = receive(
       [&](const term& m) {
-        return (m.is_tuple(2) && m[0] == tag) || (m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && m[1] == mref);
+        return is_reply(m) || (m.is_tuple(5) && m[0].is_atom(atoms::DOWN) && is_mref(m[1]));
       },
       t);
   if (!answer) {
     demonitor(mref, true);
     // The reply may have arrived between the receive timing out and the demonitor.
-    receive([&](const term& m) { return m.is_tuple(2) && m[0] == tag; }, timeout::ms(0));
+    receive(is_reply, timeout::ms(0));
     return failed(call_error::timeout, atoms::timeout);
   }
   if (answer->is_tuple(2)) {
