@@ -18,8 +18,8 @@
 #include <new>
 #include <utility>
 
+#include "term/magazine.hpp"
 #include "term/slab_pool.hpp"
-#include "term/spin_lock.hpp"
 
 namespace otp::detail {
 
@@ -37,8 +37,11 @@ class block_cache {
         std::swap(l.loaded, l.spare);
       } else if (!l.closed) {
         drain_at_exit();  // what this thread holds goes back when it ends, even if it never frees
-        l.loaded = depot::take();
-        if (l.loaded.count == 0) l.loaded = magazine::from(slabs::take(refill_size));
+        l.loaded = depot().take();
+        if (l.loaded.count == 0) {
+          const block_chain chain = slabs::take(refill_size);
+          l.loaded = magazine{chain.head, chain.count};
+        }
       } else {
         return slabs::take(1).head;
       }
@@ -69,7 +72,7 @@ class block_cache {
       if (l.loaded.count == magazine_size) {
         // The spare is empty or full; a full one goes to the depot, and the loaded one, full
         // too, becomes the spare.
-        if (l.spare.count > 0) depot::put(l.spare);
+        if (l.spare.count > 0 && !depot().put(l.spare)) release(l.spare);
         l.spare = l.loaded;
         l.loaded = magazine{};
       }
@@ -94,29 +97,10 @@ class block_cache {
   // Full magazines the depot keeps for other threads; more go back to the slabs.
   static constexpr unsigned depot_capacity = 8;
 
-  struct magazine {
-    free_block* head = nullptr;
-    unsigned count = 0;
-
-    static magazine from(block_chain c) noexcept { return {c.head, c.count}; }
-    free_block* pop() noexcept {
-      free_block* b = head;
-      if (b != nullptr) {
-        head = b->next;
-        --count;
-      }
-      return b;
-    }
-    void push(free_block* b) noexcept {
-      b->next = head;
-      head = b;
-      ++count;
-    }
-    void release() noexcept {
-      slabs::give(head);
-      *this = magazine{};
-    }
-  };
+  static void release(magazine& m) noexcept {
+    slabs::give(m.head);
+    m = magazine{};
+  }
 
   // Trivially destructible, so it stays usable until the thread is gone: a static term destroyed
   // after the thread's destructors ran still frees through here (to the global allocator).
@@ -131,51 +115,10 @@ class block_cache {
     return list;
   }
 
-  // Full magazines shared by all threads. A spin lock (held for a few stores) keeps it trivially
-  // destructible too: static terms may be freed, and threads may end, after static destructors.
-  class depot {
-   public:
-    static void put(magazine& m) noexcept {
-      state& d = get();
-      d.guard.lock();
-      const unsigned n = d.count.load(std::memory_order_relaxed);
-      const bool kept = n < depot_capacity;
-      if (kept) {
-        d.full[n] = m.head;
-        d.count.store(n + 1, std::memory_order_relaxed);
-      }
-      d.guard.unlock();
-      if (kept) {
-        m = magazine{};
-      } else {
-        m.release();
-      }
-    }
-    static magazine take() noexcept {
-      state& d = get();
-      if (d.count.load(std::memory_order_relaxed) == 0) return magazine{};  // skips the lock
-      d.guard.lock();
-      free_block* head = nullptr;
-      if (const unsigned n = d.count.load(std::memory_order_relaxed); n > 0) {
-        head = d.full[n - 1];
-        d.count.store(n - 1, std::memory_order_relaxed);
-      }
-      d.guard.unlock();
-      return head == nullptr ? magazine{} : magazine{head, magazine_size};
-    }
-
-   private:
-    struct state {
-      spin_lock guard;
-      // Changed under `guard` only; atomic so that take() may look at it without the lock.
-      std::atomic<unsigned> count;
-      free_block* full[depot_capacity];
-    };
-    static state& get() noexcept {
-      static state s{};
-      return s;
-    }
-  };
+  static magazine_depot<depot_capacity, magazine_size>& depot() noexcept {
+    static constinit magazine_depot<depot_capacity, magazine_size> shared;
+    return shared;
+  }
 
   // Gives the cached blocks back when the thread ends, and closes the cache for what is freed
   // later.
@@ -183,8 +126,8 @@ class block_cache {
     ~drainer() {
       free_list& l = local();
       l.closed = true;
-      l.loaded.release();
-      l.spare.release();
+      release(l.loaded);
+      release(l.spare);
     }
   };
   static void drain_at_exit() noexcept {

@@ -20,9 +20,9 @@
 #include <new>
 #include <utility>
 
+#include "term/magazine.hpp"
 #include "term/slab_pool.hpp"
 #include "term/small_alloc.hpp"
-#include "term/spin_lock.hpp"
 
 namespace otp::detail {
 namespace {
@@ -39,36 +39,12 @@ constexpr unsigned depot_capacity = 8;
 /// The class of a size in 1..largest_cached; past class_count for any other (0 wraps around).
 constexpr std::size_t class_of(std::size_t size) noexcept { return (size - 1) / granule; }
 
-struct magazine {
-  free_block* head = nullptr;
-  unsigned count = 0;
-
-  free_block* pop() noexcept {
-    free_block* b = head;
-    head = b->next;
-    --count;
-    return b;
-  }
-  void push(free_block* b) noexcept {
-    b->next = head;
-    head = b;
-    ++count;
-  }
-};
-
 // ---- per class: the slabs and the depot, reached through tables built at compile time -----------
 
 template <std::size_t Class>
 using class_slabs = slab_pool<(Class + 1) * granule>;
 
-// Trivially destructible (a spin lock, not a mutex): blocks may come back after static destructors.
-struct depot {
-  spin_lock guard;
-  // Changed under `guard` only; atomic so that take() may look at it without the lock.
-  std::atomic<unsigned> count;
-  free_block* full[depot_capacity];
-};
-constinit depot depots[class_count]{};
+constinit magazine_depot<depot_capacity, magazine_blocks> depots[class_count];
 
 struct class_ops {
   block_chain (*take)(unsigned n);
@@ -88,33 +64,7 @@ void release(std::size_t c, magazine& m) noexcept {
 }
 
 void put_in_depot(std::size_t c, magazine& m) noexcept {
-  depot& d = depots[c];
-  d.guard.lock();
-  const unsigned n = d.count.load(std::memory_order_relaxed);
-  const bool kept = n < depot_capacity;
-  if (kept) {
-    d.full[n] = m.head;
-    d.count.store(n + 1, std::memory_order_relaxed);
-  }
-  d.guard.unlock();
-  if (kept) {
-    m = magazine{};
-  } else {
-    release(c, m);
-  }
-}
-
-magazine take_from_depot(std::size_t c) noexcept {
-  depot& d = depots[c];
-  if (d.count.load(std::memory_order_relaxed) == 0) return magazine{};  // skips the lock
-  d.guard.lock();
-  free_block* head = nullptr;
-  if (const unsigned n = d.count.load(std::memory_order_relaxed); n > 0) {
-    head = d.full[n - 1];
-    d.count.store(n - 1, std::memory_order_relaxed);
-  }
-  d.guard.unlock();
-  return head == nullptr ? magazine{} : magazine{head, magazine_blocks};
+  if (!depots[c].put(m)) release(c, m);
 }
 
 // ---- the thread's cache --------------------------------------------------------------------------
@@ -176,7 +126,7 @@ bool open_cache(thread_cache& t) noexcept {
   if (t.spare[c].count > 0) {
     std::swap(loaded, t.spare[c]);
   } else {
-    loaded = take_from_depot(c);
+    loaded = depots[c].take();
     if (loaded.count == 0) {
       const block_chain chain = ops[c].take(ops[c].refill);
       loaded = magazine{chain.head, chain.count};
