@@ -114,10 +114,11 @@ bool open_cache(thread_cache& t) noexcept {
   return t.mode == cache_mode::open;
 }
 
+// (maybe_unused: under AddressSanitizer the fast paths go to the global allocator instead.)
 // The slow paths take the fast paths' arguments unchanged, so that the fast paths reach them by a
 // jump and need no stack frame of their own.
 
-[[gnu::noinline, gnu::cold]] void* allocate_slow(std::size_t size) {
+[[gnu::noinline, gnu::cold, maybe_unused]] void* allocate_slow(std::size_t size) {
   if (size == 0 || size > largest_cached) return ::operator new(size);
   const std::size_t c = class_of(size);
   thread_cache& t = cache;
@@ -135,7 +136,7 @@ bool open_cache(thread_cache& t) noexcept {
   return loaded.pop();
 }
 
-[[gnu::noinline, gnu::cold]] void deallocate_slow(void* p, std::size_t size) noexcept {
+[[gnu::noinline, gnu::cold, maybe_unused]] void deallocate_slow(void* p, std::size_t size) noexcept {
   if (p == nullptr) return;
   if (size == 0 || size > largest_cached) return ::operator delete(p, size);
   const std::size_t c = class_of(size);
