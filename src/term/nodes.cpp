@@ -38,8 +38,9 @@ void drop_node(heap_node* n, worklist& work) noexcept {
   if (drop_reference(n)) work.push(n);
 }
 
-// Frees one node; children that die are appended to `work`.
-void free_one(heap_node* n, worklist& work) noexcept {
+// Frees one node; children that die are appended to `work`. Inlined into destroy_node's loop: a
+// message is several nodes freed in a row, and a call per node was a fifth of freeing them.
+[[gnu::always_inline]] inline void free_one(heap_node* n, worklist& work) noexcept {
   switch (n->kind) {
     case node_kind::tuple: {
       auto* t = static_cast<tuple_node*>(n);
@@ -111,8 +112,11 @@ void free_one(heap_node* n, worklist& work) noexcept {
 
 void destroy_node(heap_node* node) noexcept {
   worklist work;
-  free_one(node, work);
-  while (!work.empty()) free_one(work.pop(), work);
+  for (;;) {
+    free_one(node, work);
+    if (work.empty()) return;
+    node = work.pop();
+  }
 }
 
 tuple_node* new_tuple_node(std::size_t arity) {

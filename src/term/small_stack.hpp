@@ -11,28 +11,36 @@ namespace otp::detail {
 template <class T, std::size_t N>
 class small_stack {
  public:
+  small_stack() = default;
+  small_stack(const small_stack&) = delete;
+  small_stack& operator=(const small_stack&) = delete;
+  // The heap part is made only when the stack first outgrows N: an empty std::vector member
+  // cost every short walk (every message freed) its construction and destruction.
+  ~small_stack() { delete spill_; }
+
   [[gnu::always_inline]] void push(const T& v) {
     // Once spilled, keep pushing to the heap part so that pop order stays last-in first-out.
-    if (spill_.empty() && size_ < N) {
+    if (spill_ == nullptr && size_ < N) {
       local_[size_++] = v;
     } else {
-      spill_.push_back(v);
+      if (spill_ == nullptr) spill_ = new std::vector<T>();
+      spill_->push_back(v);
     }
   }
   T pop() noexcept {
-    if (!spill_.empty()) {
-      T v = spill_.back();
-      spill_.pop_back();
+    if (spill_ != nullptr && !spill_->empty()) {
+      T v = spill_->back();
+      spill_->pop_back();
       return v;
     }
     return local_[--size_];
   }
-  bool empty() const noexcept { return size_ == 0 && spill_.empty(); }
+  bool empty() const noexcept { return size_ == 0 && (spill_ == nullptr || spill_->empty()); }
 
  private:
   T local_[N];
   std::size_t size_ = 0;
-  std::vector<T> spill_;
+  std::vector<T>* spill_ = nullptr;
 };
 
 }  // namespace otp::detail

@@ -51,12 +51,10 @@ struct ref {
 
   // Inline, and the whole struct at once as four words (no padding, unused words zero): monitors
   // and aliases are looked up by reference several times in every gen_server call.
+  // (GCC expands a fixed-size memcmp for equality into word compares; copying the words out by
+  // hand made it spill vector registers to the stack.)
   friend bool operator==(const ref& a, const ref& b) noexcept {
-    uint64_t x[4];
-    uint64_t y[4];
-    std::memcpy(x, &a, sizeof x);
-    std::memcpy(y, &b, sizeof y);
-    return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) == 0;
+    return std::memcmp(&a, &b, sizeof(ref)) == 0;
   }
   /// Erlang's order for refs: node, then the id words from the most significant.
   friend std::strong_ordering operator<=>(const ref& a, const ref& b) noexcept;
