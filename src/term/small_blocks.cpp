@@ -31,8 +31,9 @@ constexpr std::size_t granule = 16;
 constexpr std::size_t largest_cached = 128;
 constexpr std::size_t class_count = largest_cached / granule;
 // Blocks per magazine. A thread caches at most two magazines per class; a producer feeding a
-// consumer on another core hands one magazine over per this many messages.
-constexpr unsigned magazine_blocks = 256;
+// consumer on another core hands one magazine over per this many messages. 1024 rather than 256:
+// a mailbox that fills up (fan-in) went to the slabs four times as often, ~15% of fanin's rate.
+constexpr unsigned magazine_blocks = 1024;
 // Full magazines the depot of a class keeps for other threads; more go back to the slabs.
 constexpr unsigned depot_capacity = 8;
 
