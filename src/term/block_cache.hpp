@@ -33,18 +33,9 @@ class block_cache {
 #if !defined(OTP_ASAN_FIBERS)
     free_list& l = local();
     if (l.loaded.count == 0) {
-      if (l.spare.count > 0) {
-        std::swap(l.loaded, l.spare);
-      } else if (!l.closed) {
-        drain_at_exit();  // what this thread holds goes back when it ends, even if it never frees
-        l.loaded = depot().take();
-        if (l.loaded.count == 0) {
-          const block_chain chain = slabs::take(refill_size);
-          l.loaded = magazine{chain.head, chain.count};
-        }
-      } else {
-        return slabs::take(1).head;
-      }
+      if (l.closed) return slabs::take(1).head;
+      drain_at_exit();  // what this thread holds goes back when it ends, even if it never frees
+      refill(l.loaded, l.spare, depot(), [] { return slabs::take(refill_size); });
     }
     return l.loaded.pop();
 #else
@@ -69,13 +60,7 @@ class block_cache {
     free_list& l = local();
     if (!l.closed) {
       drain_at_exit();
-      if (l.loaded.count == magazine_size) {
-        // The spare is empty or full; a full one goes to the depot, and the loaded one, full
-        // too, becomes the spare.
-        if (l.spare.count > 0 && !depot().put(l.spare)) release(l.spare);
-        l.spare = l.loaded;
-        l.loaded = magazine{};
-      }
+      if (l.loaded.count == magazine_size) make_room(l.loaded, l.spare, depot(), release);
       l.loaded.push(static_cast<free_block*>(p));
       return;
     }

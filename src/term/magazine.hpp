@@ -8,6 +8,7 @@
 // per block.
 
 #include <atomic>
+#include <utility>
 
 #include "term/slab_pool.hpp"
 #include "term/spin_lock.hpp"
@@ -31,6 +32,31 @@ struct magazine {
     ++count;
   }
 };
+
+/// Refills the empty magazine `loaded` of a thread: with its spare if that is full, else with a
+/// full magazine from `depot`, else with `from_slabs()` (a block_chain).
+template <class Depot, class FromSlabs>
+void refill(magazine& loaded, magazine& spare, Depot& depot, FromSlabs from_slabs) {
+  if (spare.count > 0) {
+    std::swap(loaded, spare);
+    return;
+  }
+  loaded = depot.take();
+  if (loaded.count == 0) {
+    const block_chain chain = from_slabs();
+    loaded = magazine{chain.head, chain.count};
+  }
+}
+
+/// Makes room in a thread's full magazine `loaded`: the spare (empty or full) takes its blocks,
+/// after a full spare went to `depot`, or through `release(spare)` back to the slabs when the
+/// depot has no room.
+template <class Depot, class Release>
+void make_room(magazine& loaded, magazine& spare, Depot& depot, Release release) noexcept {
+  if (spare.count > 0 && !depot.put(spare)) release(spare);
+  spare = loaded;
+  loaded = magazine{};
+}
 
 /// Full magazines of `Blocks` blocks each, shared by all threads; up to `Capacity` of them.
 /// Trivially destructible (a spin lock held for a few stores, not a mutex): static terms may be

@@ -120,8 +120,7 @@ void destroy_node(heap_node* node) noexcept {
 }
 
 tuple_node* new_tuple_node(std::size_t arity) {
-  void* mem = heap_node::operator new(sizeof(tuple_node) + arity * sizeof(term));
-  auto* t = ::new (mem) tuple_node(arity);
+  auto* t = new_unfilled_tuple_node(arity);
   for (std::size_t i = 0; i < arity; ++i) ::new (t->elements() + i) term();
   return t;
 }

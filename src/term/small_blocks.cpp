@@ -64,10 +64,6 @@ void release(std::size_t c, magazine& m) noexcept {
   m = magazine{};
 }
 
-void put_in_depot(std::size_t c, magazine& m) noexcept {
-  if (!depots[c].put(m)) release(c, m);
-}
-
 // ---- the thread's cache --------------------------------------------------------------------------
 
 enum class cache_mode : uint8_t {
@@ -124,17 +120,8 @@ bool open_cache(thread_cache& t) noexcept {
   const std::size_t c = class_of(size);
   thread_cache& t = cache;
   if (!open_cache(t)) return ops[c].take(1).head;
-  magazine& loaded = t.loaded[c];
-  if (t.spare[c].count > 0) {
-    std::swap(loaded, t.spare[c]);
-  } else {
-    loaded = depots[c].take();
-    if (loaded.count == 0) {
-      const block_chain chain = ops[c].take(ops[c].refill);
-      loaded = magazine{chain.head, chain.count};
-    }
-  }
-  return loaded.pop();
+  refill(t.loaded[c], t.spare[c], depots[c], [c] { return ops[c].take(ops[c].refill); });
+  return t.loaded[c].pop();
 }
 
 [[gnu::noinline, gnu::cold, maybe_unused]] void deallocate_slow(void* p, std::size_t size) noexcept {
@@ -148,15 +135,9 @@ bool open_cache(thread_cache& t) noexcept {
     ops[c].give(b);
     return;
   }
-  magazine& loaded = t.loaded[c];
-  if (loaded.count == magazine_blocks) {
-    // The spare is empty or full; a full one goes to the depot, and the loaded one, full too,
-    // becomes the spare.
-    if (t.spare[c].count > 0) put_in_depot(c, t.spare[c]);
-    t.spare[c] = loaded;
-    loaded = magazine{};
-  }
-  loaded.push(b);
+  if (t.loaded[c].count == magazine_blocks)
+    make_room(t.loaded[c], t.spare[c], depots[c], [c](magazine& m) { release(c, m); });
+  t.loaded[c].push(b);
 }
 
 }  // namespace
