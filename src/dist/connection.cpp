@@ -85,7 +85,9 @@ bool connection::go_up(socket_fd socket, const handshake_peer& peer) {
     }
     peer_creation_.store(peer.creation, std::memory_order_relaxed);
     socket_ = std::move(socket);
-    phase_.store(phase::up, std::memory_order_release);  // before the reader, which runs while up
+    came_up_.store(true, std::memory_order_relaxed);
+    nodedown_gate_.fetch_add(1, std::memory_order_relaxed);  // the reader passes it as it ends
+    phase_.store(phase::up, std::memory_order_release);      // before the reader, which runs while up
     running_threads_.fetch_add(1, std::memory_order_relaxed);
     reader_ = std::thread([this] { reader_main(); });
   }
@@ -95,7 +97,11 @@ bool connection::go_up(socket_fd socket, const handshake_peer& peer) {
 
 bool connection::wait_settled(clock::time_point deadline) {
   std::unique_lock lock(out_mutex_);
-  out_cv_.wait_until(lock, deadline, [&] { return current_phase() != phase::pending; });
+  // Up counts once the subscribers have had their nodeup: one who subscribes after a connect
+  // returned must not hear of a connection that was there before it.
+  out_cv_.wait_until(lock, deadline, [&] {
+    return current_phase() == phase::down || (current_phase() == phase::up && nodeup_sent_);
+  });
   return current_phase() == phase::up;
 }
 
@@ -206,6 +212,18 @@ void connection::writer_main(std::function<std::pair<socket_fd, handshake_peer>(
 
 void connection::reader_main() {
   const running_thread_count done{running_threads_};
+  // Destroyed before `done`: the connection may be freed once both threads are counted out.
+  struct nodedown_gate_pass {
+    connection& c;
+    ~nodedown_gate_pass() { c.pass_nodedown_gate(); }
+  } const gate{*this};
+  // nodeup goes before anything the peer sends is delivered, from this thread, which delivers it all.
+  if (ctx_.on_node_event) ctx_.on_node_event(*this, true, down_cause::connection_closed);
+  {
+    std::lock_guard lock(out_mutex_);
+    nodeup_sent_ = true;
+  }
+  out_cv_.notify_all();
   std::string buffer(read_chunk, '\0');
   std::size_t begin = 0, end = 0;
   // Moves the unread bytes (a partial frame) to the front of the buffer.
@@ -225,7 +243,8 @@ void connection::reader_main() {
     }
     if (ready <= 0) {
       if (clock::now() - last_heard > ctx_.options.net_ticktime) {
-        take_down("net_ticktime expired: nothing heard from the peer", log_level::warning);
+        take_down("net_ticktime expired: nothing heard from the peer", log_level::warning,
+                  down_cause::net_tick_timeout);
         return;
       }
       continue;
@@ -291,10 +310,11 @@ void connection::handle_frame(std::string_view frame) {
   handle_control(*this, ctx_.local, control->value, &*payload);
 }
 
-void connection::take_down(const std::string& why, log_level level) {
+void connection::take_down(const std::string& why, log_level level, down_cause cause) {
   {
     std::lock_guard lock(out_mutex_);
     if (phase_.exchange(phase::down) == phase::down) return;
+    down_cause_.store(cause, std::memory_order_relaxed);
     socket_.shutdown();
     out_.clear();
   }
@@ -302,6 +322,28 @@ void connection::take_down(const std::string& why, log_level level) {
   logger::log(level, "distribution: connection to " + std::string(peer_.name()) + " down: " + why);
   fire_noconnection();
   if (ctx_.on_down) ctx_.on_down(*this);
+  pass_nodedown_gate();
+}
+
+void connection::pass_nodedown_gate() {
+  if (nodedown_gate_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  std::unordered_map<pid, uint32_t> watchers;
+  {
+    std::lock_guard lock(relations_mutex_);
+    watchers.swap(node_watchers_);
+  }
+  try {
+    const term nodedown = tuple(atom("nodedown"), peer_);
+    for (const auto& [watcher, monitors] : watchers) {
+      for (uint32_t i = 0; i < monitors; ++i) ctx_.local.send(watcher, nodedown);
+    }
+    if (came_up_.load(std::memory_order_relaxed) && ctx_.on_node_event)
+      ctx_.on_node_event(*this, false, down_cause_.load(std::memory_order_relaxed));
+  } catch (const std::exception& e) {
+    // Only a node that is itself stopping refuses these; nobody is left to tell.
+    logger::debug(std::string("distribution: nodedown for ") + std::string(peer_.name()) +
+                  " not sent: " + e.what());
+  }
 }
 
 void connection::fire_noconnection() {
@@ -324,6 +366,24 @@ void connection::join() {
   const auto self = std::this_thread::get_id();
   if (writer_.joinable() && writer_.get_id() != self) writer_.join();
   if (reader_.joinable() && reader_.get_id() != self) reader_.join();
+}
+
+bool connection::add_node_watcher(const pid& watcher) {
+  std::lock_guard lock(relations_mutex_);
+  if (current_phase() == phase::down) return false;
+  ++node_watchers_[watcher];
+  return true;
+}
+
+void connection::remove_node_watcher(const pid& watcher) {
+  std::lock_guard lock(relations_mutex_);
+  auto it = node_watchers_.find(watcher);
+  if (it != node_watchers_.end() && --it->second == 0) node_watchers_.erase(it);
+}
+
+void connection::forget_node_watcher(const pid& watcher) {
+  std::lock_guard lock(relations_mutex_);
+  node_watchers_.erase(watcher);
 }
 
 bool connection::add_link(const pid& local, const pid& remote) {

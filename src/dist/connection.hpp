@@ -57,6 +57,8 @@ struct incoming_monitor {
 class connection {
  public:
   enum class phase : uint8_t { pending, up, down };
+  /// Why a connection went down, as monitor_nodes' nodedown_reason names it.
+  enum class down_cause : uint8_t { connection_closed, disconnect, net_tick_timeout, net_kernel_terminated };
 
   /// What a connection needs of its distribution.
   struct context {
@@ -65,6 +67,10 @@ class connection {
     /// Called once, when the connection has gone down (from one of its own threads, or from
     /// take_down's caller).
     std::function<void(connection&)> on_down;
+    /// Called on the reader thread when the connection has come up, before any frame from the
+    /// peer is delivered; and once more when it has gone down and its last frame has been
+    /// delivered (monitor_nodes' nodeup and nodedown). Never for one that did not come up.
+    std::function<void(connection&, bool up, down_cause why)> on_node_event;
   };
 
   connection(atom peer, context& ctx);
@@ -80,7 +86,8 @@ class connection {
   void start_accepted(socket_fd socket, const handshake_peer& peer);
   /// Starts a pending connection: `establish` (run on the writer thread) connects and shakes hands.
   void start_connecting(std::function<std::pair<socket_fd, handshake_peer>()> establish);
-  /// Waits until the connection is up (true) or down (false), at most until `deadline`.
+  /// Waits until the connection is up and its nodeup sent (true) or down (false), at most until
+  /// `deadline`.
   bool wait_settled(clock::time_point deadline);
   /// A simultaneous connect: the peer's own connection, accepted while this one was pending,
   /// becomes this connection (false if this one is up or down already; the socket is closed).
@@ -103,7 +110,8 @@ class connection {
   /// Takes the connection down (once): closes the socket, fires noconnection for every link and
   /// monitor over it, and tells the distribution. `why` is logged at `level`: a peer closing or an
   /// implicit connect failing is routine (Erlang is silent about both), a protocol violation is not.
-  void take_down(const std::string& why, log_level level = log_level::debug);
+  void take_down(const std::string& why, log_level level = log_level::debug,
+                 down_cause cause = down_cause::connection_closed);
   /// Joins the threads; only from a thread that is neither of them, after take_down.
   void join();
 
@@ -116,12 +124,23 @@ class connection {
   std::optional<incoming_monitor> take_incoming_monitor(const ref& r);
   uint64_t next_unlink_id() noexcept { return unlink_ids_.fetch_add(1, std::memory_order_relaxed); }
 
+  // ---- monitor_node watchers: each gets {nodedown, Peer} once per monitor when this connection
+  // goes down (or never comes up) ----------------------------------------------------------------
+  bool add_node_watcher(const pid& watcher);
+  /// Ends one of `watcher`'s monitors.
+  void remove_node_watcher(const pid& watcher);
+  /// Ends all of them (the watcher has exited).
+  void forget_node_watcher(const pid& watcher);
+
  private:
   void writer_main(std::function<std::pair<socket_fd, handshake_peer>()> establish);
   void reader_main();
   bool go_up(socket_fd socket, const handshake_peer& peer);
   void handle_frame(std::string_view frame);
   void fire_noconnection();
+  /// The nodedown messages go once the connection is down and its reader has delivered its
+  /// last frame: whichever of the two comes last sends them.
+  void pass_nodedown_gate();
 
   const atom peer_;
   context& ctx_;
@@ -129,11 +148,16 @@ class connection {
   std::atomic<uint32_t> peer_creation_{0};
   std::atomic<uint64_t> unlink_ids_{1};
   std::atomic<int> running_threads_{0};
+  // take_down, and the reader once it has started: see pass_nodedown_gate.
+  std::atomic<int> nodedown_gate_{1};
+  std::atomic<bool> came_up_{false};
+  std::atomic<down_cause> down_cause_{down_cause::connection_closed};
   // The reader's only: what the peer's frames may add to the atom table, and the decode limits
   // that charge it.
   etf::atom_allowance atom_allowance_;
   etf::decode_limits frame_limits_;
-  bool adopting_ = false;  // guarded by out_mutex_
+  bool adopting_ = false;     // guarded by out_mutex_
+  bool nodeup_sent_ = false;  // guarded by out_mutex_: the reader has told the subscribers
   socket_fd socket_;
 
   std::mutex out_mutex_;
@@ -150,6 +174,7 @@ class connection {
   std::unordered_set<pid_pair, pid_pair_hash> links_;
   std::unordered_map<ref, outgoing_monitor> outgoing_monitors_;
   std::unordered_map<ref, incoming_monitor> incoming_monitors_;
+  std::unordered_map<pid, uint32_t> node_watchers_;  // monitors each watcher holds
 };
 
 }  // namespace otp::dist::detail

@@ -9,11 +9,18 @@
 #include <vector>
 
 #include <otp/dist/distributed_node.hpp>
+#include <otp/runtime/node_monitor.hpp>
 
 #include "dist/connection.hpp"
 #include "dist/epmd_client.hpp"
 
 namespace otp::dist {
+
+/// A net_kernel:monitor_nodes subscription.
+struct node_subscription {
+  pid subscriber;
+  monitor_nodes_options options;
+};
 
 struct distributed_node::state {
   dist_options options;
@@ -33,6 +40,7 @@ struct distributed_node::state {
   std::vector<int> handshaking_sockets;  // shut down by stop(), so no stalled peer delays it
   bool stopping = false;
   std::thread acceptor;
+  std::vector<node_subscription> subscriptions;  // one entry per monitor_nodes(true, ...)
 
   /// The connection to `node`, set up (pending) if there is none; nullptr for a name that cannot
   /// be a node (no '@') or once stopping. Never blocks on the network.
@@ -44,6 +52,14 @@ struct distributed_node::state {
   /// Shakes hands on an accepted socket; a connection that comes of it takes the socket.
   void accept_one(detail::socket_fd& socket);
   void connection_down(detail::connection& c);
+
+  // ---- node_events.cpp -------------------------------------------------------------------------
+  /// net_kernel:monitor_nodes(On, Options) for `subscriber`.
+  void monitor_nodes(const pid& subscriber, bool on, const monitor_nodes_options& options);
+  /// `watcher` has ended: its subscriptions and monitor_node monitors go.
+  void forget_node_watcher(const pid& watcher);
+  /// Sends nodeup or nodedown to the subscribers that asked for `c`'s kind of connection.
+  void report_node_event(detail::connection& c, bool up, detail::connection::down_cause why) noexcept;
   /// Joins the threads of connections that went down and of finished handshakes.
   void reap();
 };

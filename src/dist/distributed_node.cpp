@@ -118,9 +118,14 @@ distributed_node::distributed_node(node_options node, dist_options dist) : state
   s.self.creation = s.registration.creation;
   node.creation = s.registration.creation;
   s.local = std::make_unique<otp::node>(std::move(node));
+  const std::weak_ptr<state> weak(state_);
   s.context = std::make_unique<connection::context>(
-      connection::context{*s.local, s.options, [weak = std::weak_ptr<state>(state_)](connection& c) {
+      connection::context{*s.local, s.options,
+                          [weak](connection& c) {
                             if (auto held = weak.lock()) held->connection_down(c);
+                          },
+                          [weak](connection& c, bool up, connection::down_cause why) {
+                            if (auto held = weak.lock()) held->report_node_event(c, up, why);
                           }});
   s.local->set_remote_route(make_route(s));
   const pid kernel = s.local->spawn(net_kernel_loop);
@@ -143,7 +148,7 @@ bool distributed_node::connect(atom other) {
 bool distributed_node::disconnect(atom other) {
   auto c = state_->existing_connection(other);
   if (!c) return false;
-  c->take_down("disconnected");
+  c->take_down("disconnected", log_level::debug, connection::down_cause::disconnect);
   return true;
 }
 
@@ -168,7 +173,8 @@ void distributed_node::stop() {
   ::shutdown(s.listener.get(), SHUT_RDWR);  // wakes the acceptor's poll
   if (s.acceptor.joinable()) s.acceptor.join();
   s.local->set_remote_route(nullptr);
-  for (auto& c : open) c->take_down("disconnected");
+  for (auto& c : open)
+    c->take_down("node stopping", log_level::debug, connection::down_cause::net_kernel_terminated);
   {
     std::unique_lock lock(s.mutex);
     auto handshakes = std::move(s.handshakes);

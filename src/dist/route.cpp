@@ -80,6 +80,21 @@ class dist_route final : public remote_route {
     return demonitor_any(from, node, term(name), monitor_ref);
   }
 
+  bool monitor_node(const pid& from, atom node) override {
+    auto c = state_.connection_to(node);  // none for a name that is no node name: nodedown at once
+    return c && c->add_node_watcher(from);
+  }
+
+  void demonitor_node(const pid& from, atom node) override {
+    if (auto c = state_.existing_connection(node)) c->remove_node_watcher(from);
+  }
+
+  void monitor_nodes(const pid& from, bool on, const monitor_nodes_options& options) override {
+    state_.monitor_nodes(from, on, options);
+  }
+
+  void forget_node_watcher(const pid& from) override { state_.forget_node_watcher(from); }
+
   bool busy(atom node) const override {
     auto c = state_.existing_connection(node);
     return c && c->busy();

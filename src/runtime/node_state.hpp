@@ -167,6 +167,8 @@ inline void publish_backlog(process& p) noexcept {
   const uint16_t v = queued > 0xffff ? uint16_t(0xffff) : uint16_t(queued);
   if (p.backlog.load(std::memory_order_relaxed) != v) p.backlog.store(v, std::memory_order_relaxed);
 }
+/// A process that watched nodes (monitor_node, monitor_nodes) has ended: the route forgets it.
+void forget_node_watcher(process& p) noexcept;
 /// Ends the process: notifies links and monitors, frees its slot and itself.
 void finish_process(process* p, term reason) noexcept;
 /// Runs a process that has no fiber of its own on the current fiber (first run, or an idle reactor).

@@ -114,6 +114,8 @@ struct process {
   bool follows_receiver : 1 = false;
   // Its relations went empty once already (trim_relations): the next time they are kept.
   bool relations_recur : 1 = false;
+  // It called monitor_node or monitor_nodes: its exit tells the remote route to forget it.
+  bool watches_nodes : 1 = false;
   // Messages it had taken in but not yet received, as it last said (at each batch taken from
   // the inbox and whenever it stops running). Senders read it: a sender to a process that is
   // falling behind pays reductions for it, as the BEAM's do, so the receiver gets the core.

@@ -171,6 +171,8 @@ void finish_process(process* p, term reason) noexcept {
     }
   }
 
+  forget_node_watcher(*p);
+
   // Signals that arrived but were never handled are answered as for a missing process, but with
   // the real exit reason. Once the inbox is closed, senders answer for the process themselves.
   signal* left = p->pending;

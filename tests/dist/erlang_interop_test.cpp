@@ -5,12 +5,14 @@
 //    an Erlang server in the same connection;
 //  * we connect to erl: distributed_node::connect, then calls and sends;
 //  * a wrong cookie: ping gives pang and our node carries on;
+//  * monitor_nodes and monitor_node on our side see an erl node come and go;
 //  * kill -9 of either node: links, monitors, calls in flight and monitor_node see it; an erl
 //    node that restarts under its name leaves its old pids dead.
 // Skips when erl or epmd is not installed (CI installs erlang-base, so it runs there).
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 
 #include <otp/otp.hpp>
@@ -347,4 +349,36 @@ TEST(ErlangInterop, MessagesFromErlangKeepPerSenderOrderAmidLinksAndMonitors) {
     return tuple(received, term(in_order));
   });
   EXPECT_EQ(got, tuple(senders * per_sender, term(true)));
+}
+
+// An Erlang node seen through monitor_nodes and monitor_node: nodeup (as a hidden connection,
+// which every one of ours is) before the first message it sends, then, when it halts, nodedown
+// to the subscriber and to the monitor.
+TEST(ErlangInterop, NodeupAndNodedownForAnErlangNode) {
+  if (!have_erlang()) GTEST_SKIP() << "needs erl and epmd (apt-get install erlang-base)";
+  distributed_node cpp(node_options{.schedulers = 2, .name = "cpp7@127.0.0.1"}, test_dist_options());
+  std::unique_ptr<child_process> erl;
+  const term got = cpp.local().run([&] {
+    register_name("watcher"_a, self());
+    monitor_nodes(true, {.type = node_type::all});
+    erl = start_erl("t7", "otp_test_cookie", R"(
+      N = 'cpp7@127.0.0.1',
+      pong = net_adm:ping(N),
+      {watcher, N} ! {hello, self()},
+      receive go -> ok after 30000 -> ok end,
+      halt().
+    )");
+    const term up = next_message();
+    const term hello = next_message();
+    monitor_node(up[1].as_atom(), true);
+    send(hello[1].as_pid(), "go"_a);
+    std::vector<term> downs{next_message(), next_message()};
+    std::sort(downs.begin(), downs.end());
+    return tuple(up, hello[0], downs[0], downs[1]);
+  });
+  ASSERT_TRUE(erl->wait(std::chrono::seconds(30))) << erl->output();
+  const term t7 = "t7@127.0.0.1"_a;
+  const term hidden = list(tuple("node_type"_a, "hidden"_a));
+  EXPECT_EQ(got, tuple(tuple("nodeup"_a, t7, hidden), "hello"_a, tuple("nodedown"_a, t7),
+                       tuple("nodedown"_a, t7, hidden)));
 }

@@ -37,6 +37,15 @@ class recording_route : public remote_route {
   }
   bool demonitor(const pid&, const pid& to, const ref&) override { return log("demonitor", to, term()); }
   bool down(const pid&, const pid& to, const ref&, const term& r) override { return log("down", to, r); }
+  bool monitor_node(const pid&, atom node) override {
+    log("monitor_node", pid{}, node);
+    return node != "unreachable@away"_a;
+  }
+  void demonitor_node(const pid&, atom node) override { log("demonitor_node", pid{}, node); }
+  void monitor_nodes(const pid&, bool on, const monitor_nodes_options& o) override {
+    log("monitor_nodes", pid{}, tuple(on, o.type == node_type::all, o.nodedown_reason));
+  }
+  void forget_node_watcher(const pid& who) override { log("forget_node_watcher", pid{}, who); }
 
   std::vector<std::string> calls() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -142,4 +151,81 @@ TEST(RemoteRoute, DownForARemoteWatcherGoesThroughTheRoute) {
   std::vector<std::string> calls = route->calls();
   std::sort(calls.begin(), calls.end());  // the dying process's DOWN may come after the second monitor
   EXPECT_EQ(calls, (std::vector<std::string>{"down noproc", "down normal"}));
+}
+
+// monitor_node and monitor_nodes are answered by the route; the local node is never watched;
+// a node the route cannot reach gives {nodedown, Node} at once; and when the watcher ends, the
+// route is told to forget it.
+TEST(RemoteRoute, NodeMonitorsGoThroughTheRoute) {
+  node n({.schedulers = 2, .name = "here@host"});
+  auto route = std::make_shared<recording_route>();
+  n.set_remote_route(route);
+  const auto [watcher, got] = n.run([] {
+    EXPECT_TRUE(monitor_node("here@host"_a, true));  // the local node: nothing to watch
+    EXPECT_TRUE(monitor_node("far@away"_a, true));
+    EXPECT_TRUE(monitor_node("far@away"_a, false));
+    EXPECT_TRUE(monitor_node("unreachable@away"_a, true));
+    monitor_nodes(true, {.type = node_type::all, .nodedown_reason = true});
+    monitor_nodes(false);
+    const term nodedown = next_message();
+    const bool more = receive(timeout::ms(0)).has_value();
+    return std::pair{self(), tuple(nodedown, more)};
+  });
+  EXPECT_EQ(got, tuple(tuple("nodedown"_a, "unreachable@away"_a), false));
+  for (int i = 0; i < 1000 && route->calls().size() < 6; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(route->calls(),
+            (std::vector<std::string>{"monitor_node far@away", "demonitor_node far@away",
+                                      "monitor_node unreachable@away", "monitor_nodes {true,true,true}",
+                                      "monitor_nodes {false,false,false}",
+                                      "forget_node_watcher " + to_string(term(watcher))}));
+}
+
+// A process that never watched a node costs its exit nothing more: the route hears nothing.
+TEST(RemoteRoute, ProcessesThatWatchNoNodeAreNotForgotten) {
+  node n({.schedulers = 1});
+  auto route = std::make_shared<recording_route>();
+  n.set_remote_route(route);
+  n.run([] { monitor_nodes(false); });
+  EXPECT_EQ(route->calls(), (std::vector<std::string>{"monitor_nodes {false,false,false}"}));
+}
+
+// As erlang:monitor_node/2 on a node started without a name: notalive. monitor_nodes records
+// nothing there (there are no nodes to report) and does not fail, as net_kernel's does not.
+TEST(RemoteRoute, MonitorNodeWithoutDistributionIsNotalive) {
+  node n({.schedulers = 1});
+  const term reason = n.run([] {
+    monitor_nodes(true);
+    try {
+      monitor_node("far@away"_a, true);
+    } catch (const erlang_error& e) {
+      return e.reason();
+    }
+    return term("no_error"_a);
+  });
+  EXPECT_EQ(reason, term("notalive"_a));
+}
+
+// A route that does not implement node monitors treats every node as unreachable.
+TEST(RemoteRoute, ARouteWithoutNodeMonitorsSaysNodedownAtOnce) {
+  struct bare_route : remote_route {
+    bool send(const pid&, const pid&, const term&) override { return true; }
+    bool send_named(const pid&, atom, atom, const term&) override { return true; }
+    bool send_alias(const pid&, const ref&, const term&) override { return true; }
+    bool link(const pid&, const pid&) override { return true; }
+    bool unlink(const pid&, const pid&) override { return true; }
+    bool exit(const pid&, const pid&, const term&, bool) override { return true; }
+    bool monitor(const pid&, const pid&, const ref&) override { return true; }
+    bool monitor_named(const pid&, atom, atom, const ref&) override { return true; }
+    bool demonitor(const pid&, const pid&, const ref&) override { return true; }
+    bool demonitor_named(const pid&, atom, atom, const ref&) override { return true; }
+    bool down(const pid&, const pid&, const ref&, const term&) override { return true; }
+  };
+  node n({.schedulers = 1});
+  n.set_remote_route(std::make_shared<bare_route>());
+  const term got = n.run([] {
+    monitor_node("far@away"_a, true);
+    return next_message();
+  });
+  EXPECT_EQ(got, tuple("nodedown"_a, "far@away"_a));
 }

@@ -9,7 +9,8 @@
 // monitors (by pid or name), so gen_server calls work in both directions with Erlang and Elixir
 // nodes. A connection is set up on first use, as Erlang's implicit connect does; when it goes
 // down, every link over it fires with reason `noconnection` and every monitor with a DOWN
-// `noconnection`. A `net_kernel` process answers net_adm:ping.
+// `noconnection`. A `net_kernel` process answers net_adm:ping. otp::monitor_node and
+// otp::monitor_nodes (<otp/runtime/node_monitor.hpp>) report connections coming and going.
 //
 // The node is hidden (it shows in the peer's nodes(hidden), not nodes()), as C nodes are: a
 // visible node must also speak the `global` protocol. It does not offer SPAWN, so rpc:call into

@@ -12,6 +12,7 @@
 // Thread safety: called concurrently from every scheduler thread; implementations must be
 // thread-safe and must not block for long (queue the work).
 
+#include <otp/runtime/node_monitor.hpp>
 #include <otp/term/term.hpp>
 
 namespace otp {
@@ -37,6 +38,32 @@ class remote_route {
   /// The local process `from`, monitored by `to` on another node, has ended (or never existed):
   /// the DOWN that tells `to` so (MONITOR_P_EXIT).
   virtual bool down(const pid& from, const pid& to, const ref& monitor_ref, const term& reason) = 0;
+
+  // Node monitors. A route without them treats every node as unreachable: monitor_node gets its
+  // {nodedown, Node} at once, and monitor_nodes never reports anything.
+
+  /// erlang:monitor_node(Node, true) for the local process `from`: {nodedown, Node} is to reach
+  /// it when the connection to `node` goes down, or cannot be set up (one is set up if there is
+  /// none). False if `node` cannot be reached at all: the caller then sends the nodedown itself.
+  virtual bool monitor_node(const pid& from, atom node) {
+    (void)from;
+    (void)node;
+    return false;
+  }
+  /// monitor_node(Node, false): one of `from`'s monitors of `node` ends (if it has one).
+  virtual void demonitor_node(const pid& from, atom node) {
+    (void)from;
+    (void)node;
+  }
+  /// net_kernel:monitor_nodes(On, Options) for the local process `from`.
+  virtual void monitor_nodes(const pid& from, bool on, const monitor_nodes_options& options) {
+    (void)from;
+    (void)on;
+    (void)options;
+  }
+  /// `from`, which has called monitor_node or monitor_nodes, has ended: what it watched goes.
+  virtual void forget_node_watcher(const pid& from) { (void)from; }
+
   /// Whether messages to `node` are piling up (erts's busy distribution port): a process that has
   /// just sent one waits, in its send, until this is false again.
   virtual bool busy(atom node) const {
