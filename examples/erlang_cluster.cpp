@@ -53,6 +53,7 @@ constexpr const char* erlang_side = R"(
        gen_server:cast({my_server, Cpp}, {set_state, <<"from Erlang">>})),
   Show("gen_server:call({my_server, 'demo@127.0.0.1'}, get_state).", gen_server:call({my_server, Cpp}, get_state)),
   Show("catch gen_server:call({nobody, 'demo@127.0.0.1'}, hello).", catch gen_server:call({nobody, Cpp}, hello)),
+  Show("rpc:call('demo@127.0.0.1', demo, add, [40, 2]).", rpc:call(Cpp, demo, add, [40, 2])),
   Kv = spawn(fun Loop() -> receive {'$gen_call', From, {get, K}} -> gen:reply(From, {K, 42}), Loop() end end),
   register(erl_kv, Kv),
   {cpp_caller, Cpp} ! {go, self()},
@@ -87,6 +88,10 @@ int main() {
     dist::distributed_node demo({.name = "demo@127.0.0.1"}, {.cookie = "otp_demo"});
     demo.local().run(
         [] { gen_server::start<my_server>(binary("from C++"), {.name = server_ref("my_server"_a)}); });
+    // demo:add/2, for rpc:call from Erlang.
+    demo.export_function("demo"_a, "add"_a, 2, [](const std::vector<term>& args) {
+      return term(args[0].as_int() + args[1].as_int());
+    });
     // A C++ process that calls the Erlang node's server when told to.
     demo.local().spawn([] {
       register_name("cpp_caller"_a, self());

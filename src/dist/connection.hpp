@@ -71,6 +71,10 @@ class connection {
     /// peer is delivered; and once more when it has gone down and its last frame has been
     /// delivered (monitor_nodes' nodeup and nodedown). Never for one that did not come up.
     std::function<void(connection&, bool up, down_cause why)> on_node_event;
+    /// A SPAWN_REQUEST from the peer (on the reader thread): see connection::spawn_request.
+    std::function<void(connection&, const ref& request, const pid& requester, const term& mfa,
+                       const term& options, const term& args)>
+        on_spawn_request;
   };
 
   connection(atom peer, context& ctx);
@@ -123,6 +127,13 @@ class connection {
   bool add_incoming_monitor(const ref& r, incoming_monitor m);
   std::optional<incoming_monitor> take_incoming_monitor(const ref& r);
   uint64_t next_unlink_id() noexcept { return unlink_ids_.fetch_add(1, std::memory_order_relaxed); }
+
+  /// SPAWN_REQUEST: `requester` asks for a process running `mfa` ({M, F, Arity}) on `args`,
+  /// with `options` (link, monitor); answered with SPAWN_REPLY by the distribution.
+  void spawn_request(const ref& request, const pid& requester, const term& mfa, const term& options,
+                     const term& args) {
+    if (ctx_.on_spawn_request) ctx_.on_spawn_request(*this, request, requester, mfa, options, args);
+  }
 
   // ---- monitor_node watchers: each gets {nodedown, Peer} once per monitor when this connection
   // goes down (or never comes up) ----------------------------------------------------------------

@@ -144,8 +144,18 @@ void handle_control(connection& from, otp::node& local, const term& control, con
       if (is_here(watcher)) local.deliver_down(monitored, watcher, r, f[4]);
       return;
     }
+    case op::spawn_request:
+    case op::spawn_request_tt: {  // {29, ReqId, From, GroupLeader, {M, F, Arity}, Opts} (+ Token)
+      const fields f(control, code == op::spawn_request ? 6 : 7);
+      const pid requester = f.pid_at(2);
+      // Only a process of the peer may ask (the reply and the monitor go back over this connection).
+      if (requester.node != from.peer())
+        throw std::invalid_argument("spawn request from a pid of another node");
+      from.spawn_request(f.ref_at(1), requester, f[4], f[5], need_payload(payload));
+      return;
+    }
     default:
-      // An operation we did not offer the flags for (SPAWN_REQUEST, SEND_SENDER, ...) or one from a
+      // An operation we did not offer the flags for (SEND_SENDER, PAYLOAD_EXIT, ...) or one from a
       // newer OTP: ignored rather than taking the connection down.
       return;
   }

@@ -16,6 +16,19 @@
 
 namespace otp::dist {
 
+/// Module:Function/Arity of an exported C++ function.
+struct exported_name {
+  atom module;
+  atom function;
+  std::size_t arity;
+  friend bool operator==(const exported_name&, const exported_name&) = default;
+};
+struct exported_name_hash {
+  std::size_t operator()(const exported_name& n) const noexcept {
+    return (std::hash<atom>()(n.module) * 31 + std::hash<atom>()(n.function)) * 31 + n.arity;
+  }
+};
+
 /// A net_kernel:monitor_nodes subscription.
 struct node_subscription {
   pid subscriber;
@@ -41,6 +54,7 @@ struct distributed_node::state {
   bool stopping = false;
   std::thread acceptor;
   std::vector<node_subscription> subscriptions;  // one entry per monitor_nodes(true, ...)
+  std::unordered_map<exported_name, distributed_node::remote_function, exported_name_hash> exports;
 
   /// The connection to `node`, set up (pending) if there is none; nullptr for a name that cannot
   /// be a node (no '@') or once stopping. Never blocks on the network.
@@ -52,6 +66,15 @@ struct distributed_node::state {
   /// Shakes hands on an accepted socket; a connection that comes of it takes the socket.
   void accept_one(detail::socket_fd& socket);
   void connection_down(detail::connection& c);
+
+  // ---- spawn_service.cpp ------------------------------------------------------------------------
+  /// The function exported as `name`, or an empty one.
+  remote_function exported(const exported_name& name) const;
+  /// Answers a SPAWN_REQUEST: starts the process (erpc's execute_call and execute_cast are
+  /// understood as erpc runs them), sets up the link and monitor asked for, sends SPAWN_REPLY,
+  /// and only then lets the process run, so that nothing it causes overtakes the reply.
+  void spawn_request(detail::connection& c, const ref& request, const pid& requester, const term& mfa,
+                     const term& options, const term& args);
 
   // ---- node_events.cpp -------------------------------------------------------------------------
   /// net_kernel:monitor_nodes(On, Options) for `subscriber`.

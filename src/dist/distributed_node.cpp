@@ -126,6 +126,11 @@ distributed_node::distributed_node(node_options node, dist_options dist) : state
                           },
                           [weak](connection& c, bool up, connection::down_cause why) {
                             if (auto held = weak.lock()) held->report_node_event(c, up, why);
+                          },
+                          [weak](connection& c, const ref& request, const pid& requester, const term& mfa,
+                                 const term& options, const term& args) {
+                            if (auto held = weak.lock())
+                              held->spawn_request(c, request, requester, mfa, options, args);
                           }});
   s.local->set_remote_route(make_route(s));
   const pid kernel = s.local->spawn(net_kernel_loop);

@@ -21,6 +21,7 @@ inline constexpr uint64_t big_creation = 0x40000;
 inline constexpr uint64_t handshake_23 = 0x1000000;
 inline constexpr uint64_t unlink_id = 0x2000000;
 inline constexpr uint64_t mandatory_25_digest = 0x4000000;
+inline constexpr uint64_t spawn = uint64_t(1) << 32;
 inline constexpr uint64_t v4_nc = uint64_t(1) << 34;
 inline constexpr uint64_t alias = uint64_t(1) << 35;
 
@@ -31,10 +32,11 @@ inline constexpr uint64_t mandatory_25 = extended_references | fun_tags | extend
 /// What OTP 26 adds to it, and what we need too: 32-bit pid ids and the UNLINK_ID protocol.
 inline constexpr uint64_t required = mandatory_25 | unlink_id | v4_nc;
 
-/// What we offer: the required set, monitors by pid and by name, aliases. Not offered, so peers
-/// never use them: the atom cache and fragments (pass-through framing instead), SEND_SENDER,
-/// EXIT_PAYLOAD, SPAWN (rpc:call answers {badrpc, notsup}).
-inline constexpr uint64_t offered = required | mandatory_25_digest | dist_monitor | dist_monitor_name | alias;
+/// What we offer: the required set, monitors by pid and by name, aliases, and SPAWN (spawn_request,
+/// which rpc:call and erpc use). Not offered, so peers never use them: the atom cache and
+/// fragments (pass-through framing instead), SEND_SENDER, EXIT_PAYLOAD.
+inline constexpr uint64_t offered =
+    required | mandatory_25_digest | dist_monitor | dist_monitor_name | alias | spawn;
 
 /// A peer's flags with MANDATORY_25_DIGEST expanded into the flags it stands for.
 inline constexpr uint64_t expand(uint64_t peer) {

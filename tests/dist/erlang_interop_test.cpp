@@ -6,6 +6,7 @@
 //  * we connect to erl: distributed_node::connect, then calls and sends;
 //  * a wrong cookie: ping gives pang and our node carries on;
 //  * monitor_nodes and monitor_node on our side see an erl node come and go;
+//  * erl calls exported C++ functions: rpc:call, erpc:call/cast, spawn_request;
 //  * kill -9 of either node: links, monitors, calls in flight and monitor_node see it; an erl
 //    node that restarts under its name leaves its old pids dead.
 // Skips when erl or epmd is not installed (CI installs erlang-base, so it runs there).
@@ -381,4 +382,56 @@ TEST(ErlangInterop, NodeupAndNodedownForAnErlangNode) {
   const term hidden = list(tuple("node_type"_a, "hidden"_a));
   EXPECT_EQ(got, tuple(tuple("nodeup"_a, t7, hidden), "hello"_a, tuple("nodedown"_a, t7),
                        tuple("nodedown"_a, t7, hidden)));
+}
+
+// Erlang calls C++ functions: rpc:call and erpc:call (a result; erlang:error, exit and an unknown
+// function as Erlang reports each), a function that itself calls a C++ gen_server, erpc:cast,
+// and spawn_request with a monitor.
+TEST(ErlangInterop, ErlangCallsExportedCppFunctions) {
+  if (!have_erlang()) GTEST_SKIP() << "needs erl and epmd (apt-get install erlang-base)";
+  distributed_node cpp(node_options{.schedulers = 2, .name = "cpp8@127.0.0.1"}, test_dist_options());
+  cpp.local().run([] { gen_server::start<echo_server>(term(), {.name = "echo"_a}); });
+  using args = const std::vector<term>&;
+  cpp.export_function("calc"_a, "add"_a, 2, [](args a) { return term(a[0].as_int() + a[1].as_int()); });
+  cpp.export_function("calc"_a, "fail"_a, 1, [](args a) -> term { throw erlang_error(a[0]); });
+  cpp.export_function("calc"_a, "quit"_a, 1, [](args a) -> term { otp::exit(a[0]); });
+  cpp.export_function("calc"_a, "via_server"_a, 1, [](args a) { return gen_server::call("echo"_a, a[0]); });
+  cpp.export_function("calc"_a, "notify"_a, 1, [](args a) {
+    send(a[0].as_pid(), tuple("cast_ran_in"_a, self()));
+    return term(atoms::ok);
+  });
+  const std::string script = R"(
+    N = 'cpp8@127.0.0.1',
+    P = fun(Tag, V) -> io:format("R:~s ~0p~n", [Tag, V]) end,
+    Try = fun(F) -> try F() catch C:R -> {C, R} end end,
+    P(rpc, rpc:call(N, calc, add, [2, 3])),
+    P(erpc, erpc:call(N, calc, add, [40, 2])),
+    P(rpc_error, rpc:call(N, calc, fail, [boom])),
+    P(erpc_error, Try(fun() -> erpc:call(N, calc, fail, [boom]) end)),
+    P(erpc_exit, Try(fun() -> erpc:call(N, calc, quit, [bye]) end)),
+    P(undef, rpc:call(N, nomod, nofun, [1])),
+    P(via_server, rpc:call(N, calc, via_server, [hi])),
+    ok = erpc:cast(N, calc, notify, [self()]),
+    P(cast, receive {cast_ran_in, CastPid} -> node(CastPid) after 5000 -> timeout end),
+    ReqId = spawn_request(N, calc, add, [1, 1], [monitor]),
+    P(spawned, receive {spawn_reply, ReqId, ok, SPid} ->
+        receive {'DOWN', ReqId, process, SPid, Why} -> {node(SPid), Why} after 5000 -> no_down end
+      after 5000 -> no_reply end),
+    halt().
+  )";
+  auto erl = start_erl("t8", "otp_test_cookie", script);
+  ASSERT_TRUE(erl->started());
+  const bool clean = erl->wait(std::chrono::seconds(60));
+  const std::string output = erl->output();
+  ASSERT_TRUE(clean) << output;
+  auto r = results_of(output);
+  EXPECT_EQ(r["rpc"], "5") << output;
+  EXPECT_EQ(r["erpc"], "42") << output;
+  EXPECT_EQ(r["rpc_error"], "{badrpc,{'EXIT',{boom,[{calc,fail,1,[]}]}}}") << output;
+  EXPECT_EQ(r["erpc_error"], "{error,{exception,boom,[{calc,fail,1,[]}]}}") << output;
+  EXPECT_EQ(r["erpc_exit"], "{exit,{exception,bye}}") << output;
+  EXPECT_EQ(r["undef"], "{badrpc,{'EXIT',{undef,[{nomod,nofun,[1],[]}]}}}") << output;
+  EXPECT_EQ(r["via_server"], "{echo,hi}") << output;
+  EXPECT_EQ(r["cast"], "'cpp8@127.0.0.1'") << output;
+  EXPECT_EQ(r["spawned"], "{'cpp8@127.0.0.1',normal}") << output;
 }

@@ -96,6 +96,22 @@ class HostilePeer : public ::testing::Test {
     return sent;
   }
 
+  /// The next control message the node sends on `s` (ticks skipped).
+  static term read_control(const socket_fd& s) {
+    const auto deadline = clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      char length[4];
+      read_exact(s, length, 4, deadline);
+      const uint32_t n = load_u32(length);
+      if (n == 0) continue;  // a tick
+      std::string frame(n, '\0');
+      read_exact(s, frame.data(), n, deadline);
+      auto control = etf::decode_prefix(std::string_view(frame).substr(1));
+      if (!control) throw std::runtime_error("undecodable control message from the node");
+      return control->value;
+    }
+  }
+
   std::unique_ptr<distributed_node> node_;
 };
 
@@ -242,4 +258,31 @@ TEST_F(HostilePeer, HandshakeNamesBecomeAtomsOnlyOnceAuthenticated) {
                dist::dist_error);
   EXPECT_FALSE(atom::existing(stranger).has_value());
   EXPECT_TRUE(node_->connected_nodes().empty());
+}
+
+// A SPAWN_REQUEST whose {M, F, Arity} does not match its arguments, or whose options are no
+// list, is refused with SPAWN_REPLY and an error atom (as erts answers badarg or badopt), and the
+// connection stays: a request for an exported function on the same connection then works.
+TEST_F(HostilePeer, MalformedSpawnRequestIsRefusedAndTheConnectionStays) {
+  node_->export_function("calc"_a, "add"_a, 2,
+                         [](const std::vector<term>& a) { return term(a[0].as_int() + a[1].as_int()); });
+  socket_fd s = connect_as_fake();
+  const pid requester{"fake@127.0.0.1"_a, 5, 0, 7};
+  const ref r1{"fake@127.0.0.1"_a, 7, 3, {1, 0, 0, 0, 0}};
+  const ref r2{"fake@127.0.0.1"_a, 7, 3, {2, 0, 0, 0, 0}};
+  const ref r3{"fake@127.0.0.1"_a, 7, 3, {3, 0, 0, 0, 0}};
+  auto request = [&](const ref& r, const term& mfa, const term& options, const term& args) {
+    write_frame(s, etf::encode(tuple(29, r, requester, requester, mfa, options)) + etf::encode(args));
+  };
+  request(r1, tuple("calc"_a, "add"_a, 3), list("monitor"_a), list(1, 2));  // arity 3, two arguments
+  EXPECT_EQ(read_control(s), tuple(31, r1, requester, 0, "badarg"_a));
+  request(r2, tuple("calc"_a, "add"_a, 2), "monitor"_a, list(1, 2));  // options not a list
+  EXPECT_EQ(read_control(s), tuple(31, r2, requester, 0, "badopt"_a));
+  request(r3, tuple("calc"_a, "add"_a, 2), list("monitor"_a), list(1, 2));
+  const term reply = read_control(s);
+  ASSERT_TRUE(reply.is_tuple(5) && reply[4].is_pid()) << to_string(reply);
+  EXPECT_EQ(reply[3], term(2));  // the monitor is set up
+  // The function's process ends normally: MONITOR_P_EXIT {21, Pid, Requester, Ref, normal}.
+  EXPECT_EQ(read_control(s), tuple(21, reply[4], requester, r3, atoms::normal));
+  EXPECT_EQ(node_->connected_nodes(), std::vector<atom>{"fake@127.0.0.1"_a});
 }

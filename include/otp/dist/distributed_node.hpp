@@ -13,13 +13,14 @@
 // otp::monitor_nodes (<otp/runtime/node_monitor.hpp>) report connections coming and going.
 //
 // The node is hidden (it shows in the peer's nodes(hidden), not nodes()), as C nodes are: a
-// visible node must also speak the `global` protocol. It does not offer SPAWN, so rpc:call into
-// it answers {badrpc, notsup}.
+// visible node must also speak the `global` protocol. Other nodes run C++ functions here with
+// rpc:call, erpc:call/cast and spawn_request once they are exported (export_function).
 //
 // Thread safety: every member may be called from any thread.
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -88,6 +89,17 @@ class distributed_node {
   bool disconnect(atom other);
   /// The nodes connected right now (erlang:nodes(connected)).
   std::vector<atom> connected_nodes() const;
+
+  /// A C++ function other nodes call as Module:Function(Args...): it gets the arguments and
+  /// returns the result.
+  using remote_function = std::function<term(const std::vector<term>& args)>;
+  /// Exports `fn` as module:function/arity (replacing an earlier one): rpc:call(Node, M, F, A),
+  /// erpc:call, erpc:cast and spawn_request(Node, M, F, A) run it in a new process of this node,
+  /// so it may call, receive and link like any process. For erpc:call and rpc:call its result is
+  /// the call's; erlang_error(R) is erlang:error(R) there (rpc: {badrpc, {'EXIT', {R, Stack}}}),
+  /// otp::exit(R) is exit(R), any other exception an error {exception, Type, What}. A function
+  /// nobody exported fails with undef, as a missing module does in Erlang.
+  void export_function(atom module, atom function, std::size_t arity, remote_function fn);
 
   /// Disconnects from every node, unregisters from epmd and stops the local node. Idempotent.
   void stop();
