@@ -7,6 +7,7 @@
 
 #include <otp/runtime.hpp>
 
+#include "support/accepting_route.hpp"
 #include "support/runtime_support.hpp"
 
 using namespace otp;
@@ -109,19 +110,9 @@ TEST(Alias, DeadOwnerOrPlainRefDropsMessage) {
 
 // An alias on another node goes through the remote route (ALIAS_SEND).
 TEST(Alias, RemoteAliasGoesThroughRoute) {
-  struct route : remote_route {
+  struct route : accepting_route {
     std::atomic<int> alias_sends{0};
-    bool send(const pid&, const pid&, const term&) override { return true; }
-    bool send_named(const pid&, atom, atom, const term&) override { return true; }
     bool send_alias(const pid&, const ref&, const term&) override { return ++alias_sends, true; }
-    bool link(const pid&, const pid&) override { return true; }
-    bool unlink(const pid&, const pid&) override { return true; }
-    bool exit(const pid&, const pid&, const term&, bool) override { return true; }
-    bool monitor(const pid&, const pid&, const ref&) override { return true; }
-    bool monitor_named(const pid&, atom, atom, const ref&) override { return true; }
-    bool demonitor(const pid&, const pid&, const ref&) override { return true; }
-    bool demonitor_named(const pid&, atom, atom, const ref&) override { return true; }
-    bool down(const pid&, const pid&, const ref&, const term&) override { return true; }
   };
   node n({.schedulers = 1});
   auto r = std::make_shared<route>();

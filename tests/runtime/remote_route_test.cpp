@@ -10,6 +10,7 @@
 
 #include <otp/runtime.hpp>
 
+#include "support/accepting_route.hpp"
 #include "support/runtime_support.hpp"
 
 using namespace otp;
@@ -208,21 +209,8 @@ TEST(RemoteRoute, MonitorNodeWithoutDistributionIsNotalive) {
 
 // A route that does not implement node monitors treats every node as unreachable.
 TEST(RemoteRoute, ARouteWithoutNodeMonitorsSaysNodedownAtOnce) {
-  struct bare_route : remote_route {
-    bool send(const pid&, const pid&, const term&) override { return true; }
-    bool send_named(const pid&, atom, atom, const term&) override { return true; }
-    bool send_alias(const pid&, const ref&, const term&) override { return true; }
-    bool link(const pid&, const pid&) override { return true; }
-    bool unlink(const pid&, const pid&) override { return true; }
-    bool exit(const pid&, const pid&, const term&, bool) override { return true; }
-    bool monitor(const pid&, const pid&, const ref&) override { return true; }
-    bool monitor_named(const pid&, atom, atom, const ref&) override { return true; }
-    bool demonitor(const pid&, const pid&, const ref&) override { return true; }
-    bool demonitor_named(const pid&, atom, atom, const ref&) override { return true; }
-    bool down(const pid&, const pid&, const ref&, const term&) override { return true; }
-  };
   node n({.schedulers = 1});
-  n.set_remote_route(std::make_shared<bare_route>());
+  n.set_remote_route(std::make_shared<accepting_route>());
   const term got = n.run([] {
     monitor_node("far@away"_a, true);
     return next_message();
