@@ -7,6 +7,7 @@
 //  * a wrong cookie: ping gives pang and our node carries on;
 //  * monitor_nodes and monitor_node on our side see an erl node come and go;
 //  * erl calls exported C++ functions: rpc:call, erpc:call/cast, spawn_request;
+//  * link/unlink racing from both sides leaves neither linked;
 //  * kill -9 of either node: links, monitors, calls in flight and monitor_node see it; an erl
 //    node that restarts under its name leaves its old pids dead.
 // Skips when erl or epmd is not installed (CI installs erlang-base, so it runs there).
@@ -434,4 +435,49 @@ TEST(ErlangInterop, ErlangCallsExportedCppFunctions) {
   EXPECT_EQ(r["via_server"], "{echo,hi}") << output;
   EXPECT_EQ(r["cast"], "'cpp8@127.0.0.1'") << output;
   EXPECT_EQ(r["spawned"], "{'cpp8@127.0.0.1',normal}") << output;
+}
+
+// The link protocol under a race (DISTRIBUTION.md scenario 12): a C++ process and an Erlang one
+// link and unlink each other 2000 times at once, each ending with unlink. Afterwards neither
+// holds a link (process_info on both sides), and the C++ process's end does not reach the
+// trapping Erlang one: no stale half of a link survived the UNLINK_ID exchanges.
+TEST(ErlangInterop, LinkUnlinkRaceLeavesBothSidesUnlinked) {
+  if (!have_erlang()) GTEST_SKIP() << "needs erl and epmd (apt-get install erlang-base)";
+  distributed_node cpp(node_options{.schedulers = 2, .name = "cpp9@127.0.0.1"}, test_dist_options());
+  std::unique_ptr<child_process> erl;
+  const term got = cpp.local().run([&] {
+    register_name("racer"_a, self());
+    trap_exit(true);
+    erl = start_erl("t9", "otp_test_cookie", R"(
+      N = 'cpp9@127.0.0.1',
+      P = fun(Tag, V) -> io:format("R:~s ~0p~n", [Tag, V]) end,
+      process_flag(trap_exit, true),
+      {racer, N} ! {hello, self()},
+      A = receive {racer, Pid} -> Pid after 30000 -> exit(no_racer) end,
+      Loop = fun L(0) -> ok; L(I) -> link(A), unlink(A), L(I - 1) end,
+      Loop(2000),
+      receive cpp_done -> ok after 30000 -> exit(no_cpp_done) end,
+      {links, Links} = process_info(self(), links),  % init's link to the -eval process is one
+      P(erl_linked, lists:member(A, Links)),
+      A ! probe_me,
+      P(exit_seen, receive {'EXIT', A, R} -> R after 1000 -> none end),
+      halt().
+    )");
+    const pid e =
+        next_matching([](const term& m) { return m.is_tuple(2) && m[0].is_atom("hello"_a); })[1].as_pid();
+    send(e, tuple("racer"_a, self()));
+    for (int i = 0; i < 2000; ++i) {
+      link(e);
+      unlink(e);
+    }
+    send(e, "cpp_done"_a);
+    next_matching([](const term& m) { return m == term("probe_me"_a); });
+    // Then this process ends: a link Erlang still held would bring it {'EXIT', A, normal}.
+    return int64_t(process_info(self())->links.size());
+  });
+  ASSERT_TRUE(erl->wait(std::chrono::seconds(30))) << erl->output();
+  auto r = results_of(erl->output());
+  EXPECT_EQ(got, term(0));
+  EXPECT_EQ(r["erl_linked"], "false") << erl->output();
+  EXPECT_EQ(r["exit_seen"], "none") << erl->output();
 }
