@@ -9,6 +9,7 @@ PACKAGES=(
   libboost-context-dev zlib1g-dev                    # runtime fibers, ETF compression
   libgtest-dev libgmock-dev libbenchmark-dev         # tests, benchmarks
   erlang-base                                        # a real Erlang peer: interop tests, benchmarks
+  elixir                                             # a real Elixir peer: interop tests
   libcaf-dev                                         # the CAF peer of the benchmarks (scripts/bench.sh)
   python3                                            # bench/report.py
   clang-format                                       # scripts/format.sh

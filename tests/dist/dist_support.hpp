@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -160,16 +161,39 @@ inline dist::dist_options test_dist_options(std::string cookie = "otp_test_cooki
   return o;
 }
 
+/// A peer node `name` started with `argv` (a program and its arguments), its output in a log
+/// file of the test's epmd directory.
+inline std::unique_ptr<child_process> start_peer_node(const std::string& name,
+                                                      std::vector<std::string> argv) {
+  static int runs = 0;
+  const auto log = test_epmd().dir() / (name + "_" + std::to_string(++runs) + ".out");
+  return std::make_unique<child_process>(std::move(argv), log.string());
+}
+
 /// An erl node (-name Name@127.0.0.1) running `script` (Erlang expressions, ending in halt()).
 inline std::unique_ptr<child_process> start_erl(const std::string& name, const std::string& cookie,
                                                 const std::string& script) {
-  static int runs = 0;
-  const std::string erl = find_program("erl");
-  const auto log = test_epmd().dir() / (name + "_" + std::to_string(++runs) + ".out");
-  return std::make_unique<child_process>(
-      std::vector<std::string>{erl, "-noshell", "-name", name + "@127.0.0.1", "-setcookie", cookie, "-eval",
-                               script},
-      log.string());
+  return start_peer_node(name, {find_program("erl"), "-noshell", "-name", name + "@127.0.0.1", "-setcookie",
+                                cookie, "-eval", script});
+}
+
+/// An elixir node (--name Name@127.0.0.1) running `script` (Elixir code; the node ends with it).
+inline std::unique_ptr<child_process> start_elixir(const std::string& name, const std::string& cookie,
+                                                   const std::string& script) {
+  return start_peer_node(
+      name, {find_program("elixir"), "--name", name + "@127.0.0.1", "--cookie", cookie, "-e", script});
+}
+
+/// The "R:Tag Value" lines an erl or elixir script prints, by tag.
+inline std::map<std::string, std::string> results_of(const std::string& output) {
+  std::map<std::string, std::string> out;
+  std::stringstream in(output);
+  for (std::string line; std::getline(in, line);) {
+    const std::size_t space = line.find(' ');
+    if (space != std::string::npos && line.rfind("R:", 0) == 0)
+      out[line.substr(2, space - 2)] = line.substr(space + 1);
+  }
+  return out;
 }
 
 /// A gen_server answering Request with {echo, Request}, and crashing on `crash`.

@@ -29,18 +29,6 @@ using dist::distributed_node;
 
 namespace {
 
-/// "Tag Value" lines that the erl scripts print, by tag.
-std::map<std::string, std::string> results_of(const std::string& output) {
-  std::map<std::string, std::string> out;
-  std::stringstream in(output);
-  for (std::string line; std::getline(in, line);) {
-    const std::size_t space = line.find(' ');
-    if (space != std::string::npos && line.rfind("R:", 0) == 0)
-      out[line.substr(2, space - 2)] = line.substr(space + 1);
-  }
-  return out;
-}
-
 bool have_erlang() { return test_epmd().available() && !find_program("erl").empty(); }
 
 void wait_registered(otp::node& n, atom name) {
