@@ -154,6 +154,14 @@ std::optional<term> handle_signal(process& p, signal* s) {
   return death;
 }
 
+/// The reason a process ends with when its queue is over node_options::max_message_queue_len.
+std::optional<term> over_queue_limit(const process& p) {
+  const std::size_t limit = p.node->options.max_message_queue_len;
+  if (limit == 0 || p.mq.size() <= limit) [[likely]]
+    return std::nullopt;
+  return tuple(atom("max_message_queue_len"), int64_t(limit));
+}
+
 }  // namespace
 
 std::optional<term> take_signals(process& p) {
@@ -174,7 +182,7 @@ std::optional<term> take_signals(process& p) {
   if (only_messages) {
     p.mq.append_chain(s, newest, count);
     publish_backlog(p);
-    return std::nullopt;
+    return over_queue_limit(p);
   }
   while (s != nullptr) {
     signal* next = s->next;
@@ -186,7 +194,7 @@ std::optional<term> take_signals(process& p) {
     s = next;
   }
   publish_backlog(p);
-  return std::nullopt;
+  return over_queue_limit(p);
 }
 
 void drain_arrived_signals(process& p) {

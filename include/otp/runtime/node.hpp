@@ -41,6 +41,13 @@ struct node_options {
   std::string name = "nonode@nohost";
   /// Incarnation number put in pids and refs; 0 picks one from the clock.
   uint32_t creation = 0;
+  /// Messages a process may hold taken in but not received (its message_queue_len) before it
+  /// ends with reason {max_message_queue_len, Limit}; 0: no limit, as in Erlang. A bound against
+  /// floods (a peer node or a runaway sender filling one mailbox until the OS kills the whole
+  /// node): the flooded process goes, with its memory, as a process over Erlang's max_heap_size
+  /// does, and links, monitors and supervisors see why. Senders never fail or wait for it. The
+  /// queue is counted when the process takes in what has arrived (at every receive).
+  std::size_t max_message_queue_len = 0;
 };
 
 /// Thrown by node::run when the process ended without producing a result.
