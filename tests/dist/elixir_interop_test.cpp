@@ -46,7 +46,8 @@ TEST(ElixirInterop, ElixirUsesMyServerWithStructsAndCppCallsElixirBack) {
                       [](const std::vector<term>& a) { return term(a[0].as_int() + a[1].as_int()); });
   cpp.local().spawn([] {
     register_name("cpp_caller"_a, self());
-    const term go = next_message();  // {go, ElixirPid}
+    // {go, ElixirPid}, once the Elixir node is up and done with the calls above: it starts slowly.
+    const term go = receive(timeout::ms(60'000)).value();
     const server_ref kv = server_ref::remote("Elixir.Kv"_a, "ex10@127.0.0.1"_a);
     send(go[1].as_pid(), tuple("cpp_got"_a, gen_server::call(kv, tuple("get"_a, "answer"_a))));
   });

@@ -358,7 +358,8 @@ TEST(ErlangInterop, NodeupAndNodedownForAnErlangNode) {
       receive go -> ok after 30000 -> ok end,
       halt().
     )");
-    const term up = next_message();
+    // An erl node takes a moment to start (longer on a loaded machine): the first wait is long.
+    const term up = receive(timeout::ms(30'000)).value();
     const term hello = next_message();
     monitor_node(up[1].as_atom(), true);
     send(hello[1].as_pid(), "go"_a);
@@ -451,8 +452,11 @@ TEST(ErlangInterop, LinkUnlinkRaceLeavesBothSidesUnlinked) {
       P(exit_seen, receive {'EXIT', A, R} -> R after 1000 -> none end),
       halt().
     )");
+    // An erl node takes a moment to start (longer on a loaded machine): the first wait is long.
     const pid e =
-        next_matching([](const term& m) { return m.is_tuple(2) && m[0].is_atom("hello"_a); })[1].as_pid();
+        receive([](const term& m) { return m.is_tuple(2) && m[0].is_atom("hello"_a); }, timeout::ms(30'000))
+            .value()[1]
+            .as_pid();
     send(e, tuple("racer"_a, self()));
     for (int i = 0; i < 2000; ++i) {
       link(e);
