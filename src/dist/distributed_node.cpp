@@ -100,6 +100,15 @@ void net_kernel_loop() {
   }
 }
 
+/// A connection's callback into the distribution: calls `Method` on the state while it lives (a
+/// connection's threads may still run when the distributed_node is going).
+template <auto Method>
+auto while_alive(const std::weak_ptr<distributed_node::state>& weak) {
+  return [weak](auto&&... args) {
+    if (auto held = weak.lock()) ((*held).*Method)(std::forward<decltype(args)>(args)...);
+  };
+}
+
 }  // namespace
 
 distributed_node::distributed_node(node_options node, dist_options dist) : state_(std::make_shared<state>()) {
@@ -119,19 +128,9 @@ distributed_node::distributed_node(node_options node, dist_options dist) : state
   node.creation = s.registration.creation;
   s.local = std::make_unique<otp::node>(std::move(node));
   const std::weak_ptr<state> weak(state_);
-  s.context = std::make_unique<connection::context>(
-      connection::context{*s.local, s.options,
-                          [weak](connection& c) {
-                            if (auto held = weak.lock()) held->connection_down(c);
-                          },
-                          [weak](connection& c, bool up, connection::down_cause why) {
-                            if (auto held = weak.lock()) held->report_node_event(c, up, why);
-                          },
-                          [weak](connection& c, const ref& request, const pid& requester, const term& mfa,
-                                 const term& options, const term& args) {
-                            if (auto held = weak.lock())
-                              held->spawn_request(c, request, requester, mfa, options, args);
-                          }});
+  s.context = std::make_unique<connection::context>(connection::context{
+      *s.local, s.options, while_alive<&state::connection_down>(weak),
+      while_alive<&state::report_node_event>(weak), while_alive<&state::spawn_request>(weak)});
   s.local->set_remote_route(make_route(s));
   const pid kernel = s.local->spawn(net_kernel_loop);
   s.local->run([&] { register_name(atom("net_kernel"), kernel); });
