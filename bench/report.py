@@ -39,6 +39,8 @@ class Metric:
     sources: tuple[tuple[str, str], ...] = ()
     note: str = ""
     vs_caf: bool = True  # "ahead of CAF on every row"
+    # False for a row that describes the run rather than rates it (no speed-ups, no target).
+    compared: bool = True
 
     def source(self, bench: str, impl: str) -> str:
         return dict(self.sources).get(impl, bench)
@@ -76,6 +78,9 @@ METRICS: dict[str, list[Metric]] = {
         Metric("p99_ns", "ns p99", False, beam_factor=3),
         Metric("p999_ns", "ns p99.9", False),
         Metric("calls_per_s", "calls/s", True),
+        # Little's law over the run: C when the C clients' calls overlapped, 1 when the clients
+        # ran one after another (then the latency rows are one client's, whatever C is).
+        Metric("calls_in_flight", "calls in flight (mean)", True, compared=False),
     ],
     "dist": [
         Metric("oneway_msgs_per_s", "msgs/s", True, beam_factor=2, note="OTP++↔OTP++; BEAM↔BEAM"),
@@ -254,9 +259,13 @@ def build_rows(runs: list[Run]) -> list[Row]:
                 stats[impl] = Stats.of(slot.get(key, []))
             if all(s is None for s in stats.values()):
                 continue
-            vs_beam = speedup(metric, stats["otp"], stats["erl"])
-            vs_caf = speedup(metric, stats["otp"], stats["caf"])
-            target, met = judge(metric, stats["otp"], vs_beam, vs_caf, stats["caf"] is not None)
+            if metric.compared:
+                vs_beam = speedup(metric, stats["otp"], stats["erl"])
+                vs_caf = speedup(metric, stats["otp"], stats["caf"])
+                target, met = judge(metric, stats["otp"], vs_beam, vs_caf, stats["caf"] is not None)
+            else:
+                vs_beam = vs_caf = None
+                target, met = "—", "—"
             rows.append(Row(bench, args, schedulers, metric, stats, vs_beam, vs_caf, target, met))
     return rows
 

@@ -98,6 +98,15 @@ class ReportTest(unittest.TestCase):
         self.assertAlmostEqual(p99.vs_beam, 2.0)
         self.assertEqual(p99.met, "no (≤1/3 of BEAM)")
 
+    def test_descriptive_row_has_no_ratio_or_target(self):
+        # calls in flight says how the run went (4: the clients overlapped; 1: one at a time), so
+        # neither a higher nor a lower figure is better: no speed-ups, no target.
+        r = rows_by(self.rows, "gscall", "250000,4", 1, "calls_in_flight")
+        self.assertEqual((r.stats["otp"].median, r.stats["erl"].median, r.stats["caf"].median), (3.98, 3.99, 1.0))
+        self.assertEqual((r.vs_beam, r.vs_caf, r.target, r.met), (None, None, "—", "—"))
+        self.assertIn("| gscall | 250000 4 | 1 | calls in flight (mean) | 3.98 | 3.99 | 1.00 | — | — | — | — |",
+                      self.text)
+
     def test_note_rows(self):
         r = rows_by(self.rows, "fjthrput_onheap", "60,100000", 2, "msgs_per_s",
                     note="BEAM on_heap; OTP++, CAF: fjthrput")

@@ -238,7 +238,10 @@ run(gscall, [N, C]) ->
     result(gscall, [{"clients", C}, {"calls", N * C}, {"secs", Secs},
                     {"calls_per_s", N * C / Secs},
                     {"p50_ns", pct(500, Sorted, Len)}, {"p99_ns", pct(990, Sorted, Len)},
-                    {"p999_ns", pct(999, Sorted, Len)}, {"max_ns", element(Len, Sorted)}]);
+                    {"p999_ns", pct(999, Sorted, Len)}, {"max_ns", element(Len, Sorted)},
+                    %% Little's law: the latencies' sum over the run's length is the mean
+                    %% number of calls in flight (C: the clients overlapped; 1: one at a time).
+                    {"calls_in_flight", lists:sum(Lats) / (Secs * 1.0e9)}]);
 
 %% dist N: this node and a peer node (started by run_dist.sh with `-s abench dist_peer`) on
 %% loopback: N one-way sends of {msg, 1, <<16 bytes>>} to a sink, which then reports its
