@@ -2,6 +2,7 @@
 // What a distributed_node holds: its listener, its epmd registration, its connections.
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -54,6 +55,11 @@ struct distributed_node::state {
   bool stopping = false;
   std::thread acceptor;
   std::vector<node_subscription> subscriptions;  // one entry per monitor_nodes(true, ...)
+  // Per node, its connections whose nodeup went out and whose nodedown has not yet: a new
+  // connection's nodeup waits until none is left (net_kernel's order since OTP 23: the
+  // nodedown of a connection being taken down comes before the nodeup of the next one).
+  std::unordered_map<atom, int> nodedowns_owed;
+  std::condition_variable nodedown_sent;  // with `mutex`: nodedowns_owed went down
   std::unordered_map<exported_name, distributed_node::remote_function, exported_name_hash> exports;
 
   /// The connection to `node`, set up (pending) if there is none; nullptr for a name that cannot

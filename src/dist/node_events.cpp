@@ -72,21 +72,44 @@ void distributed_node::state::forget_node_watcher(const pid& watcher) {
 }
 
 void distributed_node::state::report_node_event(connection& c, bool up, connection::down_cause why) noexcept {
-  try {
-    std::vector<node_subscription> to_tell;
-    {
-      std::lock_guard lock(mutex);
-      for (const node_subscription& s : subscriptions) {
-        if (reports(s.options, our_connections)) to_tell.push_back(s);
+  const atom peer = c.peer();
+  std::vector<node_subscription> to_tell;
+  {
+    std::unique_lock lock(mutex);
+    if (up) {
+      // An earlier connection to this node was taken down before this one was set up, so its
+      // reader is ending and its nodedown comes soon; the bound only keeps a bug from hanging
+      // this reader.
+      const bool in_order = nodedown_sent.wait_for(lock, options.net_setuptime, [&] {
+        auto it = nodedowns_owed.find(peer);
+        return it == nodedowns_owed.end() || it->second == 0;
+      });
+      if (!in_order) {
+        logger::warning("distribution: nodeup for " + std::string(peer.name()) +
+                        " sent before the nodedown of its earlier connection");
       }
+      ++nodedowns_owed[peer];
     }
+    for (const node_subscription& s : subscriptions) {
+      if (reports(s.options, our_connections)) to_tell.push_back(s);
+    }
+  }
+  try {
     for (const node_subscription& s : to_tell) {
-      local->send(s.subscriber, node_event_message(s.options, c.peer(), up, why));
+      local->send(s.subscriber, node_event_message(s.options, peer, up, why));
     }
   } catch (const std::exception& e) {
     // Only a node that is itself stopping refuses these; nobody is left to tell.
-    logger::debug(std::string("distribution: node event for ") + std::string(c.peer().name()) +
+    logger::debug(std::string("distribution: node event for ") + std::string(peer.name()) +
                   " not sent: " + e.what());
+  }
+  if (!up) {
+    {
+      std::lock_guard lock(mutex);
+      auto it = nodedowns_owed.find(peer);
+      if (it != nodedowns_owed.end() && --it->second <= 0) nodedowns_owed.erase(it);
+    }
+    nodedown_sent.notify_all();
   }
 }
 

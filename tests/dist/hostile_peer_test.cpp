@@ -9,6 +9,7 @@
 #include <otp/otp.hpp>
 
 #include "dist/dist_support.hpp"
+#include "dist/fake_peer.hpp"
 #include "dist/flags.hpp"
 #include "dist/handshake.hpp"
 #include "dist/socket.hpp"
@@ -35,11 +36,7 @@ class HostilePeer : public ::testing::Test {
 
   /// Connects as fake@127.0.0.1 and completes the handshake.
   socket_fd connect_as_fake() {
-    const auto deadline = clock::now() + std::chrono::seconds(5);
-    socket_fd s = connect_tcp("127.0.0.1", node_->port(), deadline);
-    const handshake_self fake{"fake@127.0.0.1", 7, flags::offered, "otp_test_cookie"};
-    handshake_as_initiator(s, fake, "target@127.0.0.1", deadline);
-    return s;
+    return connect_as_peer(node_->port(), "fake@127.0.0.1", 7, "target@127.0.0.1");
   }
 
   /// A local process linked to, and monitoring, a process of the fake node; returns what it got
