@@ -76,7 +76,12 @@ TEST_F(NodeMonitor, MonitorEndsWithTheConnection) {
   ASSERT_TRUE(a_->connect("nm_b@127.0.0.1"_a));
   const term got = a_->local().run([&] {
     monitor_node("nm_b@127.0.0.1"_a, true);
-    b_->disconnect("nm_a@127.0.0.1"_a);  // from the other side: a sees the peer close
+    // From the other side: a sees the peer close. b records the connection it accepted just
+    // after the handshake's last message, which a may already have read: wait for it.
+    for (int tries = 0; !b_->disconnect("nm_a@127.0.0.1"_a); ++tries) {
+      if (tries == 1000) throw std::runtime_error("b never had the connection");
+      sleep(timeout::ms(10));
+    }
     const term first = next_message();
     EXPECT_TRUE(a_->connect("nm_b@127.0.0.1"_a));
     a_->disconnect("nm_b@127.0.0.1"_a);
