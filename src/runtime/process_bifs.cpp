@@ -21,7 +21,11 @@ bool in_process() noexcept { return detail::current_process_or_null() != nullptr
 
 spawn_result spawn_opt(process_body body, const spawn_options& options) {
   detail::process& p = current_process();
-  return detail::spawn_process(*p.node, &p, std::move(body), nullptr, options);
+  spawn_result child = detail::spawn_process(*p.node, &p, std::move(body), nullptr, options);
+  // A spawn costs a reduction, as a send does: a process spawning in a loop lets its children
+  // (and everybody else) run, and takes its own signals in, at the end of each turn.
+  detail::consume_reduction(p);
+  return child;
 }
 
 pid spawn(process_body body) { return spawn_opt(std::move(body), {}).pid; }
@@ -41,7 +45,9 @@ std::pair<pid, ref> spawn_monitor(process_body body) {
 
 spawn_result spawn_reactor(std::unique_ptr<reactor> body, const spawn_options& options) {
   detail::process& p = current_process();
-  return detail::spawn_process(*p.node, &p, nullptr, std::move(body), options);
+  spawn_result child = detail::spawn_process(*p.node, &p, nullptr, std::move(body), options);
+  detail::consume_reduction(p);  // as spawn_opt
+  return child;
 }
 
 // ---- messages ------------------------------------------------------------------------------------------

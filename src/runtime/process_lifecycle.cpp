@@ -78,6 +78,10 @@ namespace {
 void yield_turn(process& p, switch_action::kind_t how = switch_action::yield) {
   publish_backlog(p);
   current_scheduler()->switch_out(&p, how);
+  // Back on a core: what arrived meanwhile is taken in, as the BEAM does when it schedules a
+  // process in. So an exit signal ends a process that sends (or spawns, or calls) in a loop and
+  // never receives, and the queue limit sees its mailbox.
+  drain_signals(p);
 }
 }  // namespace
 

@@ -72,6 +72,66 @@ TEST(ExitSignal, KillIsUntrappableAndBecomesKilled) {
   EXPECT_EQ(reason, term(atoms::killed));
 }
 
+// A process that never receives still takes exit signals in: at the end of each turn, as the
+// BEAM does when it schedules a process in. Here it sends, spawns or yields in a loop, on one
+// scheduler (it shares the core with its killer) and on two (it has a core to itself).
+TEST(ExitSignal, ProcessThatNeverReceivesIsKilled) {
+  const std::vector<std::pair<const char*, std::function<void()>>> loops = {
+      {"send",
+       [] {
+         const pid sink = spawn([] {
+           for (;;) receive();
+         });
+         link(sink);  // ends with the looper
+         for (;;) send(sink, "x"_a);
+       }},
+      {"spawn",
+       [] {
+         for (;;) spawn([] {});
+       }},
+      {"yield",
+       [] {
+         for (;;) yield();
+       }},
+  };
+  for (const unsigned schedulers : {1u, 2u}) {
+    node n({.schedulers = schedulers});
+    for (const auto& [what, loop] : loops) {
+      const term reason = n.run([&loop] {
+        const auto [looper, watch] = spawn_monitor(loop);
+        sleep(timeout::ms(20));  // well into its loop
+        exit(looper, atoms::kill);
+        return next_down(watch)[4];
+      });
+      EXPECT_EQ(reason, term(atoms::killed)) << what << " loop, " << schedulers << " scheduler(s)";
+    }
+  }
+}
+
+// An exit signal other than kill ends such a process too (it does not trap exits).
+TEST(ExitSignal, LinkedExitEndsAProcessThatNeverReceives) {
+  node n({.schedulers = 1});
+  const term reason = n.run([] {
+    const pid me = self();
+    const auto [looper, watch] = spawn_monitor([me] {
+      spawn_link([me] {
+        send(me, tuple("partner"_a, self()));
+        receive([](const term& m) { return m == term("go"_a); }, infinity);
+        exit("partner_failed"_a);
+      });
+      const pid sink = spawn([] {
+        for (;;) receive();
+      });
+      link(sink);
+      for (;;) send(sink, "x"_a);
+    });
+    const term partner = next_matching([](const term& m) { return m.is_tuple(2); });
+    send(partner[1].as_pid(), "go"_a);
+    return next_down(watch)[4];
+  });
+  EXPECT_EQ(reason, term("partner_failed"_a));
+}
+
 // Links propagate killed (not kill) from a killed process, so linked processes can trap it.
 TEST(ExitSignal, LinkedProcessesSeeKilledNotKill) {
   node n(two_schedulers());

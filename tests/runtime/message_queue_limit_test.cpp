@@ -1,6 +1,7 @@
 // node_options::max_message_queue_len: a process whose queue of taken-in, unreceived messages
 // grows past the limit ends with {max_message_queue_len, Limit}; the sender, the node and its
-// other processes carry on; at the limit, or with no limit, nothing happens.
+// other processes carry on; at the limit, or with no limit, nothing happens. A process that never
+// receives is held to it as well.
 
 #include <gtest/gtest.h>
 
@@ -44,4 +45,22 @@ TEST(MessageQueueLimit, AtTheLimitOrWithoutOneNothingHappens) {
   EXPECT_EQ(flood(limited, 1000), term(1000));
   node unlimited({.schedulers = 2});
   EXPECT_EQ(flood(unlimited, 20000), term(20000));
+}
+
+// A process that never receives (it only sends) takes its arrivals in at the end of each turn,
+// so the limit sees its mailbox too: a flood ends it instead of growing the node.
+TEST(MessageQueueLimit, ProcessThatNeverReceivesIsBoundedToo) {
+  node n({.schedulers = 1, .max_message_queue_len = 1000});
+  const term reason = n.run([] {
+    const auto [busy, watch] = spawn_monitor([] {
+      const pid sink = spawn([] {
+        for (;;) receive();
+      });
+      link(sink);
+      for (;;) send(sink, "work"_a);
+    });
+    for (int64_t i = 0; i < 100'000 && is_process_alive(busy); ++i) send(busy, tuple("n"_a, i));
+    return next_down(watch)[4];
+  });
+  EXPECT_EQ(reason, tuple("max_message_queue_len"_a, 1000));
 }
