@@ -3,10 +3,12 @@
 // spin_lock (held for a few instructions; other schedulers take it only to steal).
 //
 // Selection follows Erlang: max before high before normal and low; low processes share the
-// normal lane's turns, one low pick for every eight normal ones when both are waiting.
+// normal lane's turns, one low pick for every eight normal ones when both are waiting. A queued
+// max or high process also goes before the scheduler's woken-next slot (scheduler::pick_local).
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 #include "runtime/process.hpp"
 #include "term/spin_lock.hpp"
@@ -27,6 +29,7 @@ class run_queue {
     }
     // Only lock holders write size_: a plain store, not a read-modify-write, is enough.
     size_.store(size_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (urgent(p)) urgent_.store(urgent_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     lock_.unlock();
   }
 
@@ -53,19 +56,28 @@ class run_queue {
   }
 
   std::size_t size() const noexcept { return size_.load(std::memory_order_seq_cst); }
+  /// Whether a max or high priority process is queued (the owner's look before it runs its
+  /// woken-next slot: such a process goes first, as it would in Erlang's run queues).
+  bool has_urgent() const noexcept { return urgent_.load(std::memory_order_relaxed) != 0; }
 
  private:
   struct lane {
     process* head = nullptr;
     process* tail = nullptr;
   };
+  // A queued process is not running, so its priority stays what it was when it was pushed.
+  static bool urgent(const process* p) noexcept { return p->prio >= priority::high; }
+  void count_out(const process* p) noexcept {
+    size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    if (urgent(p)) urgent_.store(urgent_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+  }
   process* take_from(lane& l) noexcept {
     process* p = l.head;
     if (p == nullptr) return nullptr;
     l.head = p->run_next;
     if (l.head == nullptr) l.tail = nullptr;
     p->run_next = nullptr;
-    size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    count_out(p);
     return p;
   }
   process* take_movable(lane& l) noexcept {
@@ -75,7 +87,7 @@ class run_queue {
       (prev == nullptr ? l.head : prev->run_next) = p->run_next;
       if (l.tail == p) l.tail = prev;
       p->run_next = nullptr;
-      size_.store(size_.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+      count_out(p);
       return p;
     }
     return nullptr;
@@ -96,6 +108,7 @@ class run_queue {
   lane lanes_[4];
   unsigned low_turn_ = 0;
   std::atomic<std::size_t> size_{0};
+  std::atomic<uint32_t> urgent_{0};  // queued processes of max or high priority
 };
 
 }  // namespace otp::detail

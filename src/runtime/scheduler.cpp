@@ -318,8 +318,9 @@ process* scheduler::pick_local() {
   // last process yielded), the queue comes first and the slot, if nothing is queued. The queue's
   // processes wait for no longer than a turn, as in Erlang, where a woken process goes to the
   // back of the run queue and so behind a turn's worth of everybody else.
+  // A queued max or high process goes first all the same: Erlang runs it at the next switch.
   const int32_t chain = std::exchange(chain_reductions_, reduction_budget);
-  if (chain < reduction_budget) {
+  if (chain < reduction_budget && !queue_.has_urgent()) {
     if (process* p = take_next()) {
       p->reductions = chain + 1;
       return p;

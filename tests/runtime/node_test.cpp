@@ -141,6 +141,46 @@ TEST(Node, PidsAndRefsAreDistinct) {
   EXPECT_EQ(to_string(term(a)).substr(0, 3), "<0.");
 }
 
+// A high-priority process that becomes runnable while two normal processes keep waking each
+// other runs at the next switch, not after their turn: the slot a woken process runs from (it
+// continues its waker's turn) does not go ahead of a queued high or max process.
+TEST(Node, HighPriorityRunsBeforeANormalPairsTurnEnds) {
+  node n({.schedulers = 1});
+  constexpr int64_t round_trips = 300;  // ~6 reductions each: under half a turn
+  const int64_t seen = n.run([] {
+    auto done = std::make_shared<std::atomic<int64_t>>(0);
+    const pid me = self();
+    const pid pong = spawn([] {
+      for (;;) {
+        const term m = receive();
+        send(m.as_pid(), "pong"_a);
+      }
+    });
+    const pid ping = spawn([pong, done] {
+      receive();  // go
+      for (int64_t i = 0; i < round_trips; ++i) {
+        send(pong, self());
+        receive();
+        done->store(i + 1, std::memory_order_relaxed);
+      }
+    });
+    const pid urgent = spawn_opt(
+                           [me, done] {
+                             receive();  // go
+                             send(me, tuple("ran_after"_a, done->load(std::memory_order_relaxed)));
+                           },
+                           {.priority = priority::high})
+                           .pid;
+    sleep(timeout::ms(20));  // all three wait in their receive
+    send(urgent, "go"_a);    // runnable now (in the slot), ...
+    send(ping, "go"_a);      // ... then queued, when ping takes the slot
+    const term report = next_matching([](const term& m) { return m.is_tuple(2); });
+    exit(pong, atoms::kill);
+    return report[1].as_int();
+  });
+  EXPECT_LT(seen, round_trips) << "the high-priority process waited for the whole exchange";
+}
+
 // Priorities: a max-priority process runs before normal ones queued earlier on the same scheduler.
 TEST(Node, MaxPriorityRunsFirst) {
   node n({.schedulers = 1});

@@ -42,3 +42,24 @@ TEST(RunQueue, ThiefTakesHigherPriorityFirst) {
   EXPECT_EQ(q.steal(), &normal);
   EXPECT_EQ(q.steal(), nullptr);
 }
+
+// The queue tells its scheduler whether a max or high process waits (it then goes before the
+// woken-next slot), through pops and steals alike.
+TEST(RunQueue, KnowsWhetherAnUrgentProcessWaits) {
+  node n({.schedulers = 1});
+  process normal(n.state(), 1), high(n.state(), 2), max(n.state(), 3);
+  high.prio = priority::high;
+  max.prio = priority::max;
+  run_queue q;
+  q.push(&normal);
+  EXPECT_FALSE(q.has_urgent());
+  q.push(&high);
+  q.push(&max);
+  EXPECT_TRUE(q.has_urgent());
+  EXPECT_EQ(q.pop(), &max);
+  EXPECT_TRUE(q.has_urgent());
+  EXPECT_EQ(q.steal(), &high);
+  EXPECT_FALSE(q.has_urgent());
+  EXPECT_EQ(q.pop(), &normal);
+  EXPECT_FALSE(q.has_urgent());
+}
