@@ -97,6 +97,27 @@ TEST(Node, ProcessInfoReportsQueueStatusAndDeadAsNothing) {
   EXPECT_FALSE(dead);
 }
 
+// process_info is a request the process answers as it takes its signals in: one that never
+// receives (it sends in a loop) answers at the end of a turn, and the messages it was sent are
+// in its queue by then.
+TEST(Node, ProcessInfoOfAProcessThatNeverReceivesIsAnswered) {
+  node n({.schedulers = 1});
+  const std::size_t queued = n.run([] {
+    const pid busy = spawn([] {
+      const pid sink = spawn([] {
+        for (;;) receive();
+      });
+      link(sink);
+      for (;;) send(sink, "x"_a);
+    });
+    for (int i = 0; i < 5; ++i) send(busy, i);
+    const std::optional<process_info_t> info = process_info(busy);
+    exit(busy, atoms::kill);
+    return info ? info->message_queue_len : std::size_t(0);
+  });
+  EXPECT_EQ(queued, 5u);
+}
+
 // Blocking work runs off the schedulers: with one scheduler, another process still runs while
 // the work waits for it.
 TEST(Node, BlockingWorkDoesNotHoldTheScheduler) {
