@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -124,12 +125,20 @@ inline scheduler& running_scheduler() {
 }
 /// The running process, or throws not_in_process.
 inline process& current_process() { return *running_scheduler().current; }
+/// Whether an exit signal that ends `p` must wait (process::deferred_exit): while blocking work
+/// still uses its stack, and while it unwinds (a throw out of a destructor would end the
+/// program: a destructor may send, call or receive). It takes effect at the next look at the
+/// inbox once neither holds. The count is the process's own: fibers carry their exception state.
+inline bool exit_must_wait(const process& p) noexcept {
+  return p.in_blocking || std::uncaught_exceptions() > 0;
+}
 /// drain_signals when the inbox holds something.
 void drain_arrived_signals(process& p);
 /// Moves arrived signals out of the inbox and acts on them; may end the process (throws).
 /// Inline: every receive looks, and most find nothing new.
 inline void drain_signals(process& p) {
-  if (p.in.has_arrivals()) drain_arrived_signals(p);
+  if (p.in.has_arrivals() || p.deferred_exit.has_value()) [[unlikely]]
+    drain_arrived_signals(p);
 }
 /// The same where no process code is on the stack to unwind: returns the reason the process must
 /// end with instead of throwing it (an exception per exit is costly when many processes die).

@@ -128,8 +128,8 @@ struct process {
   uint64_t number;
 
   // ---- the process itself, seldom: [40, 64) -------------------------------------------------------
-  std::optional<term> deferred_exit;
-  signal* pending = nullptr;  // signals left unhandled when a signal ended the process
+  std::optional<term> deferred_exit;  // an exit that must wait (exit_must_wait): the first such reason
+  signal* pending = nullptr;          // signals left unhandled when a signal ended the process
 
   // ---- the process itself, on every message: [64, 128) ---------------------------------------------
   bool timed_out = false;    // the armed receive timer fired

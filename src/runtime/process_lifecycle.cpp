@@ -130,7 +130,9 @@ bool run_inline(process* p) {
       // An exit signal that arrived before the first run ended the process before its body.
       p->started = true;
       p->body();
-      reason = term(atoms::normal);
+      // An exit that had to wait (it came while the body unwound from an exception it then
+      // caught, and no receive came after) ends it now.
+      reason = p->deferred_exit ? std::move(*p->deferred_exit) : term(atoms::normal);
     }
   } catch (...) {
     // exit/1, a fatal signal, erlang_error or any other exception: exception_reason knows each.

@@ -146,8 +146,8 @@ std::optional<term> handle_signal(process& p, signal* s) {
     }
   }
   if (!keep) delete s;
-  if (death && p.in_blocking) {
-    // Blocking work still uses the process's stack: the exit takes effect once it returns.
+  if (death && exit_must_wait(p)) {
+    // The first reason is the one that counts when several come meanwhile.
     if (!p.deferred_exit) p.deferred_exit = std::move(death);
     return std::nullopt;
   }
@@ -165,6 +165,11 @@ std::optional<term> over_queue_limit(const process& p) {
 }  // namespace
 
 std::optional<term> take_signals(process& p) {
+  if (p.deferred_exit && !exit_must_wait(p)) [[unlikely]] {
+    std::optional<term> death = std::move(p.deferred_exit);
+    p.deferred_exit.reset();
+    return death;
+  }
   signal* newest = p.in.take_all_newest_first();
   if (newest == nullptr) return std::nullopt;
   // One walk puts the batch in order and sees whether it holds anything but messages. Most

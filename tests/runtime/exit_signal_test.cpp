@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include <otp/runtime.hpp>
 
 #include "support/runtime_support.hpp"
@@ -130,6 +132,62 @@ TEST(ExitSignal, LinkedExitEndsAProcessThatNeverReceives) {
     return next_down(watch)[4];
   });
   EXPECT_EQ(reason, term("partner_failed"_a));
+}
+
+// A process unwinding from its exit runs its destructors, which may send. A second exit signal
+// that comes meanwhile does not interrupt them (a throw from a destructor while unwinding would
+// end the program): the process ends with the first reason.
+TEST(ExitSignal, SecondExitDoesNotInterruptDestructorsThatSend) {
+  node n({.schedulers = 1});
+  const term reason = n.run([] {
+    const pid me = self();
+    const pid second_killer = spawn([] {
+      const term victim = receive();
+      exit(victim.as_pid(), "second"_a);
+    });
+    const auto [victim, watch] = spawn_monitor([me, second_killer] {
+      struct farewell {
+        pid to, killer;
+        ~farewell() {
+          send(killer, self());
+          // Enough sends into a mailbox nobody empties for several turns to end meanwhile.
+          for (int64_t i = 0; i < 20'000; ++i) send(to, i);
+        }
+      } f{me, second_killer};
+      receive([](const term& m) { return m == term("never"_a); }, infinity);
+    });
+    sleep(timeout::ms(20));  // in its receive (an exit before its first run skips the body)
+    exit(victim, "first"_a);
+    return next_down(watch)[4];
+  });
+  EXPECT_EQ(reason, term("first"_a));
+}
+
+// An exit that comes while a process unwinds from an exception it then catches waits for the
+// unwinding to end, and then ends the process (here when its body returns).
+TEST(ExitSignal, ExitDuringUnwindingTakesEffectAfterIt) {
+  node n({.schedulers = 1});
+  const term reason = n.run([] {
+    const pid me = self();
+    const auto [victim, watch] = spawn_monitor([me] {
+      try {
+        struct slow_guard {
+          pid to;
+          ~slow_guard() {
+            send(to, "unwinding"_a);
+            receive([](const term& m) { return m == term("proceed"_a); }, timeout::ms(10'000));
+          }
+        } guard{me};
+        throw std::runtime_error("caught below");
+      } catch (const std::runtime_error&) {
+      }
+    });
+    next_matching([](const term& m) { return m == term("unwinding"_a); });
+    exit(victim, "stop_it"_a);
+    send(victim, "proceed"_a);
+    return next_down(watch)[4];
+  });
+  EXPECT_EQ(reason, term("stop_it"_a));
 }
 
 // Links propagate killed (not kill) from a killed process, so linked processes can trap it.
