@@ -28,20 +28,6 @@ extern "C" __cxa_eh_globals* __cxa_get_globals() noexcept;
 namespace otp::detail {
 namespace {
 
-struct eh_globals {
-  void* caught_exceptions;
-  unsigned int uncaught_exceptions;
-#if defined(__ARM_EABI_UNWINDER__)
-  void* propagating_exceptions;
-#endif
-};
-
-// noipa: the compiler must not reuse one thread's answer after a switch, which may resume this
-// fiber on another thread (__cxa_get_globals is declared const).
-[[gnu::noipa]] eh_globals* thread_eh_globals() noexcept {
-  return reinterpret_cast<eh_globals*>(__cxxabiv1::__cxa_get_globals());
-}
-
 std::size_t page_size() noexcept {
   static const std::size_t size = std::size_t(::sysconf(_SC_PAGESIZE));
   return size;
@@ -140,14 +126,6 @@ void fiber_init_thread(fiber& native) noexcept {
 void fiber_release_thread(fiber& native) noexcept { native = fiber(); }
 
 transfer_t jump(fiber& to, void* data) noexcept {
-  // Exception state belongs to a fiber, not to the thread: a process that blocks inside a catch
-  // handler (or in a destructor while unwinding) would otherwise leave its exception on this
-  // thread's stack of caught exceptions, where the next process's `throw;` or catch finds it, and
-  // find the wrong one (or none) when it resumes, perhaps on another thread. This fiber's state
-  // waits in this frame; whatever runs next starts with none.
-  eh_globals* here = thread_eh_globals();
-  const eh_globals mine = *here;
-  *here = eh_globals{};
 #if defined(OTP_ASAN_FIBERS)
   void* fake_stack = nullptr;
   __sanitizer_start_switch_fiber(&fake_stack, to.stack_bottom, to.stack_size);
@@ -161,8 +139,11 @@ transfer_t jump(fiber& to, void* data) noexcept {
 #if defined(OTP_ASAN_FIBERS)
   __sanitizer_finish_switch_fiber(fake_stack, nullptr, nullptr);
 #endif
-  *thread_eh_globals() = mine;  // this fiber's again, on whichever thread it resumed
   return t;
+}
+
+exception_state* thread_exception_state() noexcept {
+  return reinterpret_cast<exception_state*>(__cxxabiv1::__cxa_get_globals());
 }
 
 void fiber_entered() noexcept {

@@ -43,6 +43,23 @@ transfer_t jump(fiber& to, void* data) noexcept;
 /// Must be the first call in a fiber's entry function.
 void fiber_entered() noexcept;
 
+/// The C++ runtime's exception state of a thread (Itanium C++ ABI 2.2.3, __cxa_eh_globals: the
+/// caught exceptions not yet finished, the count thrown and not yet caught). It belongs to
+/// whatever runs on a fiber, not to the thread: a fiber that switches away while holding some
+/// (blocked inside a catch handler, or in a destructor while unwinding) takes it off the thread
+/// and puts it back once it runs again, perhaps on another thread (scheduler::switch_out). The
+/// thread's state is thus always the running fiber's.
+struct exception_state {
+  void* caught_exceptions = nullptr;
+  unsigned int uncaught_exceptions = 0;
+#if defined(__ARM_EABI_UNWINDER__)
+  void* propagating_exceptions = nullptr;
+#endif
+  bool held() const noexcept { return caught_exceptions != nullptr || uncaught_exceptions != 0; }
+};
+/// The calling thread's (fixed for the thread's life: a scheduler looks it up once).
+exception_state* thread_exception_state() noexcept;
+
 /// Pages of a fiber's stack currently backed by memory (resident), for process_info(memory).
 std::size_t fiber_resident_bytes(const fiber& f) noexcept;
 

@@ -99,6 +99,7 @@ void scheduler::thread_main() {
   seen_switches_.assign(node_.schedulers.size(), 0);  // every scheduler exists before any starts
   go_online();
   fiber_init_thread(native_);
+  thread_exceptions_ = thread_exception_state();
   fiber* first = fiber_create(node_.options.stack_size, loop_entry);
   switch_action start{switch_action::start, &native_, first, nullptr};
   transfer_t t = jump(*first, &start);
@@ -163,6 +164,25 @@ void scheduler::sleep(process* p) noexcept {
 }
 
 void scheduler::switch_out(process* p, switch_action::kind_t why) {
+  if (!thread_exceptions_->held()) [[likely]]
+    return switch_away(p, why);
+  // A process that blocks inside a catch handler, or while unwinding, keeps its exception state:
+  // the next one must not see it (its `throw;` would rethrow this one), and it must find it again
+  // on whichever thread it resumes (fiber.hpp). Put back by a destructor, so that a throw from
+  // the switch itself (no fiber to switch to) joins it rather than losing it.
+  struct exceptions_kept {
+    const exception_state state;
+    ~exceptions_kept() {
+      // The thread's state is the resumed fiber's: none, or the exception thrown meanwhile.
+      exception_state& now = *current_scheduler()->thread_exceptions_;
+      now.caught_exceptions = state.caught_exceptions;
+      now.uncaught_exceptions += state.uncaught_exceptions;
+    }
+  } const kept{std::exchange(*thread_exceptions_, exception_state{})};
+  switch_away(p, why);
+}
+
+void scheduler::switch_away(process* p, switch_action::kind_t why) {
   fiber* me = running;
   turn_ended(p->reductions, why != switch_action::suspend);
   // Hand the thread straight to the next process when it is blocked on a fiber of its own: one

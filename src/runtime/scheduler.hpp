@@ -96,6 +96,8 @@ class scheduler {
   void sleep(process* p) noexcept;
   /// Switches the running process `p` away from its fiber (it blocks or yields) to a loop fiber.
   void switch_out(process* p, switch_action::kind_t why);
+  /// switch_out once the process's exception state is off the thread (or it has none).
+  void switch_away(process* p, switch_action::kind_t why);
   /// The loop fibers' body; `me` is the fiber it runs on.
   [[noreturn]] static void loop(fiber* me);
 
@@ -128,6 +130,7 @@ class scheduler {
   std::condition_variable park_cv_;
   std::thread thread_;
   fiber native_;
+  exception_state* thread_exceptions_ = nullptr;  // this thread's (see switch_out)
   std::vector<fiber*> idle_fibers_;
   process* handoff_ = nullptr;  // taken off the queue by switch_out for the loop to run next
   // The process woken last by this scheduler's running process: it runs as soon as that one
