@@ -106,12 +106,16 @@ void exit(const pid& target, term reason) {
   deliver_signal(*p.node, target, new signal(signal_kind::exit, me, std::move(reason)));
   // A signal to oneself takes effect before exit/2 returns.
   if (target == me) detail::drain_signals(p);
+  detail::consume_reduction(p);
 }
 
 void link(const pid& target) {
   detail::process& p = current_process();
   const pid me = p.self_pid();
   if (target == me) return;
+  // Counted first: the link is in place when link/1 returns, and a turn ending here leaves none
+  // half made.
+  detail::consume_reduction(p);
   auto& links = p.rel().links;
   if (links.contains(target)) return;
   if (p.node->is_local(target)) {
@@ -132,6 +136,7 @@ void link(const pid& target) {
 
 void unlink(const pid& target) {
   detail::process& p = current_process();
+  detail::consume_reduction(p);
   if (p.relations == nullptr || p.relations->links.erase(target) == 0) return;
   deliver_signal(*p.node, target, new signal(signal_kind::unlink, p.self_pid()));
 }
@@ -175,6 +180,8 @@ void record_monitor(detail::process& p, const ref& r, const pid& target, monitor
 
 term monitor_term(const pid& target, monitor_alias alias_mode) {
   detail::process& p = current_process();
+  // Counted first, as send_monitored does: no monitor is half made when a turn ends.
+  detail::consume_reduction(p);
   const ref r = new_monitor_ref(p, alias_mode);
   term ref_term(r);
   record_monitor(p, r, target, alias_mode);
@@ -238,6 +245,7 @@ void send(const term& destination, term message) {
 
 ref monitor(atom registered_name) {
   detail::process& p = current_process();
+  detail::consume_reduction(p);
   ref r = detail::new_ref(*p.node);
   term name = tuple(registered_name, p.node->name);
   std::optional<pid> target = p.node->names.find(registered_name);
@@ -281,6 +289,7 @@ namespace {
 /// signal then shares it), else nullptr.
 bool demonitor(const ref& monitor_ref, const term* ref_term, bool flush) {
   detail::process& p = current_process();
+  detail::consume_reduction(p);
   const bool active = detail::remove_monitor(p, monitor_ref, ref_term);
   p.trim_relations();
   if (flush) {
@@ -336,6 +345,8 @@ std::vector<atom> registered() { return current_process().node->names.names(); }
 
 bool is_process_alive(const pid& target) {
   detail::process& p = current_process();
+  // A reduction, as every BIF costs one: a loop waiting for a process to end lets it run.
+  detail::consume_reduction(p);
   return p.node->is_live_local(target);
 }
 
