@@ -153,6 +153,9 @@ void end_monitor_alias(process& p, const ref& monitor_ref) noexcept;
 void wait_for_signal(process& p);
 /// Ends the running process's turn: it queues behind the runnable ones.
 void end_turn(process& p);
+/// After a turn ended (the process runs again): acts on the signals other than messages that
+/// came meanwhile (it may end the process: throws).
+void take_in_after_turn(process& p);
 /// Counts one reduction; yields the scheduler when the budget is spent. Inline: every send and
 /// receive counts one.
 inline void consume_reduction(process& p) {

@@ -99,6 +99,10 @@ struct process {
   // Set (under its table slot's lock) when a name is registered for it, so that only named
   // processes take the name registry's lock when they exit.
   std::atomic<bool> named{false};
+  // Set by whoever pushes it a signal that is not a message (an exit, a link, a monitor, a
+  // process_info request...): a process that ends its turn without receiving takes its inbox in
+  // only then (see yield_turn), so that messages it is not receiving yet stay out of its backlog.
+  std::atomic<bool> control_signals{false};
 
   // ---- scheduler ------------------------------------------------------------------------------------
   // Scheduler it last ran on. Atomic: a sender reads its receiver's (see send_message).

@@ -21,11 +21,12 @@ bool in_process() noexcept { return detail::current_process_or_null() != nullptr
 
 spawn_result spawn_opt(process_body body, const spawn_options& options) {
   detail::process& p = current_process();
-  spawn_result child = detail::spawn_process(*p.node, &p, std::move(body), nullptr, options);
   // A spawn costs a reduction, as a send does: a process spawning in a loop lets its children
-  // (and everybody else) run, and takes its own signals in, at the end of each turn.
+  // (and everybody else) run, and takes its own signals in, at the end of each turn. Counted
+  // before the child exists, so that a turn ending here never runs a child its parent has not
+  // yet told what to do (spawn, then send it its work: it would block and take a stack).
   detail::consume_reduction(p);
-  return child;
+  return detail::spawn_process(*p.node, &p, std::move(body), nullptr, options);
 }
 
 pid spawn(process_body body) { return spawn_opt(std::move(body), {}).pid; }
@@ -45,9 +46,8 @@ std::pair<pid, ref> spawn_monitor(process_body body) {
 
 spawn_result spawn_reactor(std::unique_ptr<reactor> body, const spawn_options& options) {
   detail::process& p = current_process();
-  spawn_result child = detail::spawn_process(*p.node, &p, nullptr, std::move(body), options);
-  detail::consume_reduction(p);  // as spawn_opt
-  return child;
+  detail::consume_reduction(p);  // first, as in spawn_opt
+  return detail::spawn_process(*p.node, &p, nullptr, std::move(body), options);
 }
 
 // ---- messages ------------------------------------------------------------------------------------------

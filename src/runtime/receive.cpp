@@ -76,7 +76,7 @@ void sleep(timeout duration) {
 void yield() {
   detail::process& p = detail::current_process();
   detail::current_scheduler()->switch_out(&p, detail::switch_action::yield);
-  detail::drain_signals(p);  // as after a turn that ended (see yield_turn)
+  detail::take_in_after_turn(p);
 }
 
 }  // namespace otp

@@ -32,6 +32,21 @@ enum class signal_kind : uint8_t {
   monitored_message,
 };
 
+/// Whether a signal of this kind asks something of its receiver beyond a message to receive (and
+/// the wake-ups of its own receive): what a process that never receives must still act on.
+constexpr bool is_control(signal_kind k) noexcept {
+  switch (k) {
+    case signal_kind::message:
+    case signal_kind::alias_message:
+    case signal_kind::monitored_message:
+    case signal_kind::receive_timeout:
+    case signal_kind::wake:
+      return false;
+    default:
+      return true;
+  }
+}
+
 struct signal {
   signal* next = nullptr;
   signal_kind kind;
