@@ -33,18 +33,14 @@ enum class signal_kind : uint8_t {
 };
 
 /// Whether a signal of this kind asks something of its receiver beyond a message to receive (and
-/// the wake-ups of its own receive): what a process that never receives must still act on.
+/// the wake-ups of its own receive): what a process that never receives must still act on. A
+/// mask, not a switch: every push asks.
 constexpr bool is_control(signal_kind k) noexcept {
-  switch (k) {
-    case signal_kind::message:
-    case signal_kind::alias_message:
-    case signal_kind::monitored_message:
-    case signal_kind::receive_timeout:
-    case signal_kind::wake:
-      return false;
-    default:
-      return true;
-  }
+  constexpr uint32_t not_control =
+      1u << unsigned(signal_kind::message) | 1u << unsigned(signal_kind::alias_message) |
+      1u << unsigned(signal_kind::monitored_message) | 1u << unsigned(signal_kind::receive_timeout) |
+      1u << unsigned(signal_kind::wake);
+  return ((1u << unsigned(k)) & not_control) == 0;
 }
 
 struct signal {

@@ -59,7 +59,7 @@ namespace {
 
 /// Pushes `s` into `p`'s inbox. Returns whether it went in (a closed inbox refuses it), and sets
 /// `wake` when `p` was parked: the caller must schedule it, once any table slot lock is released.
-bool push_into(process& p, signal* s, process*& wake) noexcept {
+[[gnu::always_inline]] inline bool push_into(process& p, signal* s, process*& wake) noexcept {
   const bool control = is_control(s->kind);  // read first: once pushed, `s` is the receiver's
   const inbox::push_result r = p.in.push(s);
   // After the push, so that a receiver that sees the flag finds the signal.
