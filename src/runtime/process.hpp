@@ -99,10 +99,6 @@ struct process {
   // Set (under its table slot's lock) when a name is registered for it, so that only named
   // processes take the name registry's lock when they exit.
   std::atomic<bool> named{false};
-  // Set by whoever pushes it a signal that is not a message (an exit, a link, a monitor, a
-  // process_info request...): a process that ends its turn without receiving takes its inbox in
-  // only then (see yield_turn), so that messages it is not receiving yet stay out of its backlog.
-  std::atomic<bool> control_signals{false};
 
   // ---- scheduler ------------------------------------------------------------------------------------
   // Scheduler it last ran on. Atomic: a sender reads its receiver's (see send_message).
@@ -139,7 +135,12 @@ struct process {
   bool timed_out = false;    // the armed receive timer fired
   bool in_blocking = false;  // waiting for otp::blocking work: exit signals are deferred
   bool in_callback = false;  // a reactor inside one of its callbacks (it owns the fiber then)
-  int32_t reductions = 0;    // spent in this turn (set when the scheduler picks the process)
+  // Set by whoever pushes it a signal that is not a message (an exit, a link, a monitor, a
+  // process_info request): a process whose turn ended takes its inbox in only then
+  // (take_in_after_turn), so that messages it is not receiving yet stay out of its backlog. In
+  // what was padding: such signals are rare, so senders seldom write this line.
+  std::atomic<bool> control_signals{false};
+  int32_t reductions = 0;  // spent in this turn (set when the scheduler picks the process)
   node_state* node;
   uint64_t receive_seq = 0;        // identifies the current receive's timer
   receive_timer* timer = nullptr;  // the armed receive timer (timer_wheel.hpp), if any
