@@ -34,11 +34,7 @@ void run_blocking(std::function<void()> work) {
     detail::wait_for_signal(p);
   }
   p.in_blocking = false;
-  if (p.deferred_exit && !detail::exit_must_wait(p)) {
-    term reason = std::move(*p.deferred_exit);
-    p.deferred_exit.reset();
-    throw exit_signal_exception(std::move(reason));
-  }
+  detail::drain_signals(p);  // an exit held back meanwhile takes effect now (take_signals)
   if (job->error) std::rethrow_exception(job->error);
 }
 
