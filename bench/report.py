@@ -41,6 +41,10 @@ class Metric:
     vs_caf: bool = True  # "ahead of CAF on every row"
     # False for a row that describes the run rather than rates it (no speed-ups, no target).
     compared: bool = True
+    # A latency of C concurrent clients. A system whose C clients did not overlap (its calls in
+    # flight, by Little's law, under C/2) ran them one after another: its latencies are one
+    # client's, not this workload's, so they are shown but neither judged nor judged against.
+    needs_overlap: bool = False
 
     def source(self, bench: str, impl: str) -> str:
         return dict(self.sources).get(impl, bench)
@@ -74,9 +78,9 @@ METRICS: dict[str, list[Metric]] = {
         Metric("us_per_spawn", "µs/start", False),
     ],
     "gscall": [
-        Metric("p50_ns", "ns p50", False, beam_factor=3),
-        Metric("p99_ns", "ns p99", False, beam_factor=3),
-        Metric("p999_ns", "ns p99.9", False),
+        Metric("p50_ns", "ns p50", False, beam_factor=3, needs_overlap=True),
+        Metric("p99_ns", "ns p99", False, beam_factor=3, needs_overlap=True),
+        Metric("p999_ns", "ns p99.9", False, needs_overlap=True),
         Metric("calls_per_s", "calls/s", True),
         # Little's law over the run: C when the C clients' calls overlapped, 1 when the clients
         # ran one after another (then the latency rows are one client's, whatever C is).
@@ -201,22 +205,48 @@ def speedup(metric: Metric, otp: Optional[Stats], peer: Optional[Stats]) -> Opti
     return otp.median / peer.median if metric.higher_better else peer.median / otp.median
 
 
+def not_overlapping(slot: dict[str, list[float]]) -> Optional[str]:
+    """Why a run of C clients is not a C-client run (its clients ran one after another), or None."""
+    clients = Stats.of(slot.get("clients", []))
+    in_flight = Stats.of(slot.get("calls_in_flight", []))
+    if clients is None or in_flight is None or clients.median < 2 or in_flight.median >= clients.median / 2:
+        return None
+    return f"its clients ran one at a time: {in_flight.median:.2f} of {clients.median:g} calls in flight"
+
+
 def judge(metric: Metric, otp: Optional[Stats], vs_beam: Optional[float],
-          vs_caf: Optional[float], has_caf: bool) -> tuple[str, str]:
-    """The target text and whether it is met: 'yes', 'no (...)', or '—' without data."""
+          vs_caf: Optional[float], has_caf: bool,
+          excluded: Optional[dict[str, str]] = None) -> tuple[str, str]:
+    """The target text and whether it is met: 'yes', 'no (...)', or '—' without data.
+
+    `excluded` names the implementations whose figure is not of this workload (impl -> why):
+    OTP++'s own leaves the row unjudged; a peer's drops the part of the target against it.
+    """
+    excluded = excluded or {}
+    if "otp" in excluded:
+        return f"— (OTP++ not judged: {excluded['otp']})", "—"
     parts: list[tuple[str, Optional[bool]]] = []
+    skipped: list[str] = []
     if metric.beam_factor is not None:
         factor = f"{metric.beam_factor:g}"
         text = f"≥{factor}× BEAM" if metric.higher_better else f"≤1/{factor} of BEAM"
-        parts.append((text, None if vs_beam is None else vs_beam >= metric.beam_factor))
+        if "erl" in excluded:
+            skipped.append(f"BEAM not judged: {excluded['erl']}")
+        else:
+            parts.append((text, None if vs_beam is None else vs_beam >= metric.beam_factor))
     if metric.max_value is not None:
         parts.append((f"≤{metric.max_value:g} {metric.unit}",
                       None if otp is None else otp.median <= metric.max_value))
     if metric.vs_caf and has_caf:
-        parts.append(("ahead of CAF", None if vs_caf is None else vs_caf > 1))
+        if "caf" in excluded:
+            skipped.append(f"CAF not judged: {excluded['caf']}")
+        else:
+            parts.append(("ahead of CAF", None if vs_caf is None else vs_caf > 1))
+    target = ", ".join(text for text, _ in parts) or "—"
+    if skipped:
+        target += " (" + "; ".join(skipped) + ")"
     if not parts:
-        return "—", "—"
-    target = ", ".join(text for text, _ in parts)
+        return target, "—"
     if any(ok is None for _, ok in parts):
         return target, "—"
     missed = [text for text, ok in parts if not ok]
@@ -262,7 +292,13 @@ def build_rows(runs: list[Run]) -> list[Row]:
             if metric.compared:
                 vs_beam = speedup(metric, stats["otp"], stats["erl"])
                 vs_caf = speedup(metric, stats["otp"], stats["caf"])
-                target, met = judge(metric, stats["otp"], vs_beam, vs_caf, stats["caf"] is not None)
+                excluded: dict[str, str] = {}
+                if metric.needs_overlap:
+                    for impl in IMPLS:
+                        why = not_overlapping(values.get((bench, args, schedulers, impl), {}))
+                        if why is not None:
+                            excluded[impl] = why
+                target, met = judge(metric, stats["otp"], vs_beam, vs_caf, stats["caf"] is not None, excluded)
             else:
                 vs_beam = vs_caf = None
                 target, met = "—", "—"

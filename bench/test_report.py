@@ -107,6 +107,39 @@ class ReportTest(unittest.TestCase):
         self.assertIn("| gscall | 250000 4 | 1 | calls in flight (mean) | 3.98 | 3.99 | 1.00 | — | — | — | — |",
                       self.text)
 
+    def test_latency_of_clients_that_did_not_overlap_is_not_judged(self):
+        # The sample's CAF ran its 4 clients one at a time (1.00 call in flight): its latencies
+        # are one client's, so the 4-client rows show them and their ratio but judge nothing by them.
+        caf_note = "CAF not judged: its clients ran one at a time: 1.00 of 4 calls in flight"
+        p50 = rows_by(self.rows, "gscall", "250000,4", 1, "p50_ns")
+        self.assertAlmostEqual(p50.vs_caf, 1.1)
+        self.assertEqual(p50.target, f"≤1/3 of BEAM ({caf_note})")
+        p99 = rows_by(self.rows, "gscall", "250000,4", 1, "p99_ns")
+        self.assertEqual(p99.met, "no (≤1/3 of BEAM)")  # 2x: the BEAM part still judges
+        # calls/s is not a latency: every client's calls count whatever their order
+        rate = rows_by(self.rows, "gscall", "250000,4", 1, "calls_per_s")
+        self.assertEqual((rate.target, rate.met), ("ahead of CAF", "yes"))
+
+    def test_overlap_rule(self):
+        self.assertIsNone(report.not_overlapping({"clients": [1.0], "calls_in_flight": [0.96]}))
+        self.assertIsNone(report.not_overlapping({"clients": [4.0] * 3, "calls_in_flight": [3.9, 2.0, 1.0]}))
+        self.assertIsNone(report.not_overlapping({"calls_in_flight": [1.0]}))  # clients unknown
+        self.assertEqual(report.not_overlapping({"clients": [4.0] * 3, "calls_in_flight": [0.97, 1.9, 1.0]}),
+                         "its clients ran one at a time: 1.00 of 4 calls in flight")
+        p999 = report.METRICS["gscall"][2]
+        self.assertEqual(p999.key, "p999_ns")
+        otp = report.Stats(1e6, 1e6, 1e6, 1)
+        # a peer left out: nothing else to judge this row by
+        self.assertEqual(report.judge(p999, otp, 0.03, 0.002, True, {"caf": "why"}),
+                         ("— (CAF not judged: why)", "—"))
+        self.assertEqual(report.judge(p999, otp, 0.03, 0.002, True), ("ahead of CAF", "no (ahead of CAF)"))
+        # OTP++'s own clients not overlapping: the row is judged against nobody
+        p50 = report.METRICS["gscall"][0]
+        self.assertEqual(report.judge(p50, otp, 9.0, 9.0, True, {"otp": "why"}),
+                         ("— (OTP++ not judged: why)", "—"))
+        self.assertEqual(report.judge(p50, otp, 2.0, 9.0, True, {"erl": "why"}),
+                         ("ahead of CAF (BEAM not judged: why)", "yes"))
+
     def test_note_rows(self):
         r = rows_by(self.rows, "fjthrput_onheap", "60,100000", 2, "msgs_per_s",
                     note="BEAM on_heap; OTP++, CAF: fjthrput")
