@@ -1,8 +1,10 @@
 #pragma once
-// Everything: terms, the runtime, gen/proc_lib/sys/logger and the behaviours.
+// Everything: terms, the runtime, gen/proc_lib/sys/logger, the behaviours, the supervisor and
+// distribution.
 #include <otp/dist.hpp>
 #include <otp/gen.hpp>
 #include <otp/runtime.hpp>
+#include <otp/supervisor.hpp>
 #include <otp/term/etf.hpp>
 #include <otp/term/match.hpp>
 #include <otp/term/term.hpp>
