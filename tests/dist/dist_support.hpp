@@ -196,6 +196,27 @@ inline std::map<std::string, std::string> results_of(const std::string& output) 
   return out;
 }
 
+/// What an erl script run to its end printed: `clean` when it halted by itself within the limit.
+struct erl_script_run {
+  bool started = false;
+  bool clean = false;
+  std::string output;
+  std::map<std::string, std::string> results;  // its "R:Tag Value" lines
+};
+
+/// Runs `script` on an erl node (start_erl, cookie otp_test_cookie) until it halts.
+inline erl_script_run run_erl_script(const std::string& name, const std::string& script,
+                                     std::chrono::seconds limit = std::chrono::seconds(60)) {
+  erl_script_run run;
+  auto erl = start_erl(name, "otp_test_cookie", script);
+  run.started = erl->started();
+  if (!run.started) return run;
+  run.clean = erl->wait(limit);
+  run.output = erl->output();
+  run.results = results_of(run.output);
+  return run;
+}
+
 /// A gen_server answering Request with {echo, Request}, and crashing on `crash`.
 class echo_server : public gen_server::behaviour<echo_server> {
  public:

@@ -46,12 +46,11 @@ TEST(SupervisorInterop, ErlangNodeUsesTheSupervisorModuleOnACppSupervisor) {
     P(not_found, supervisor:terminate_child(S, zz)),
     halt().
   )";
-  auto erl = start_erl("sup_t", "otp_test_cookie", script);
-  ASSERT_TRUE(erl->started());
-  const bool clean = erl->wait(std::chrono::seconds(60));
-  const std::string output = erl->output();
-  ASSERT_TRUE(clean) << output;
-  auto r = results_of(output);
+  const erl_script_run erl = run_erl_script("sup_t", script);
+  ASSERT_TRUE(erl.started);
+  const std::string& output = erl.output;
+  ASSERT_TRUE(erl.clean) << output;
+  auto r = erl.results;
   EXPECT_EQ(r["ping"], "pong") << output;
   EXPECT_EQ(r["children"], "[{b,true,worker,[]},{a,true,worker,[]}]") << output;
   EXPECT_EQ(r["counts"], "[{specs,2},{active,2},{supervisors,0},{workers,2}]") << output;
