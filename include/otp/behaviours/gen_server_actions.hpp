@@ -150,14 +150,12 @@ class init_result : public detail::next_options<init_result<State>> {
   static init_result ok(State s) {
     return init_result(detail::server_action{.what = kind::ok}, std::move(s));
   }
-  static init_result ignore() {
-    return init_result(detail::server_action{.what = kind::ignore}, std::nullopt);
-  }
+  static init_result ignore() { return init_result(detail::server_action{.what = kind::ignore}); }
   static init_result stop(term reason) {
     detail::server_action a;
     a.what = kind::stop;
     a.reason = std::move(reason);
-    return init_result(std::move(a), std::nullopt);
+    return init_result(std::move(a));
   }
 
   const detail::server_action& action() const noexcept { return action_; }
@@ -166,8 +164,10 @@ class init_result : public detail::next_options<init_result<State>> {
  private:
   using kind = detail::server_action::kind;
   friend class detail::next_options<init_result>;
-  init_result(detail::server_action a, std::optional<State> s)
-      : action_(std::move(a)), state_(std::move(s)) {}
+  init_result(detail::server_action a, State s) : action_(std::move(a)), state_(std::move(s)) {}
+  // No state: built empty rather than moved from an empty optional, which GCC 12 with ASan took
+  // for a read of an uninitialised term (-Wmaybe-uninitialized).
+  explicit init_result(detail::server_action a) : action_(std::move(a)) {}
   detail::server_action action_;
   std::optional<State> state_;
 };
