@@ -372,9 +372,9 @@ TEST(Supervisor, ShutdownTimeKillsAChildThatDoesNotStopAndReportsIt) {
     const pid slow_pid = next_started("slow"), brutal_pid = next_started("brutal");
     const ref watch_slow = monitor(slow_pid), watch_brutal = monitor(brutal_pid);
     EXPECT_EQ(stop_supervisor(sup), term(atoms::shutdown));
-    EXPECT_EQ(next_down(watch_brutal)[4], term(atoms::killed));        // no terminate ran: no message
-    EXPECT_EQ(next_terminated_ids(1), (std::vector<term>{"slow"_a}));  // it began to stop...
-    EXPECT_EQ(next_down(watch_slow)[4], term(atoms::killed));          // ...and was killed 50 ms on
+    EXPECT_EQ(next_down(watch_brutal)[4], term(atoms::killed));  // no terminate ran: no message
+    // It ignored the shutdown (its terminate never returns) and was killed once the time ran out.
+    EXPECT_EQ(next_down(watch_slow)[4], term(atoms::killed));
   });
   int shutdown_errors = 0;
   for (const log_event& e : logs.events()) {
