@@ -34,17 +34,13 @@ term unlink_flush(const pid& p, term down_reason) {
   return down_reason;
 }
 
-bool is_shutdown_reason(const term& r) {
-  return r.is_atom(atoms::shutdown) || (r.is_tuple(2) && r[0].is_atom(atoms::shutdown));
-}
-
 /// Whether a child stopped by the supervisor ended as it should: killed after brutal_kill,
 /// shutdown after the shutdown signal; a child that is not permanent may also have ended on its
 /// own with normal, shutdown or {shutdown, _} meanwhile.
 bool ended_as_expected(const term& reason, const child_spec& spec, bool brutal) {
   if (reason.is_atom(brutal ? atoms::killed : atoms::shutdown)) return true;
   if (spec.restart == restart::permanent) return false;
-  return reason.is_atom(atoms::normal) || is_shutdown_reason(reason);
+  return is_normal_end(reason);
 }
 
 }  // namespace
@@ -158,18 +154,26 @@ term to_term(enum restart r) {
 
 term to_term(child_type t) { return t == child_type::worker ? atom("worker") : atom("supervisor"); }
 
-term offender(const term& pid, const child_spec& spec) {
-  return list(tuple(atom("pid"), pid), tuple(atom("id"), spec.id),
-              tuple(atom("restart_type"), to_term(spec.restart)),
+bool is_normal_end(const term& reason) {
+  return reason.is_atom(atoms::normal) || reason.is_atom(atoms::shutdown) ||
+         (reason.is_tuple(2) && reason[0].is_atom(atoms::shutdown));
+}
+
+namespace {
+/// An offender list: `head` ({pid, P} or {nb_children, N}), then what the spec says.
+term offender_with(term head, const child_spec& spec) {
+  return list(std::move(head), tuple(atom("id"), spec.id), tuple(atom("restart_type"), to_term(spec.restart)),
               tuple(atom("shutdown"), spec.shutdown_or_default().to_term()),
               tuple(atom("child_type"), to_term(spec.type)));
 }
+}  // namespace
+
+term offender(const term& pid, const child_spec& spec) {
+  return offender_with(tuple(atom("pid"), pid), spec);
+}
 
 term offender_of_many(std::size_t count, const child_spec& spec) {
-  return list(tuple(atom("nb_children"), int64_t(count)), tuple(atom("id"), spec.id),
-              tuple(atom("restart_type"), to_term(spec.restart)),
-              tuple(atom("shutdown"), spec.shutdown_or_default().to_term()),
-              tuple(atom("child_type"), to_term(spec.type)));
+  return offender_with(tuple(atom("nb_children"), int64_t(count)), spec);
 }
 
 void report(const term& supervisor_name, atom context, const term& reason, const term& offender_info) {

@@ -25,13 +25,6 @@ atom restarting() { return atom("restarting"); }
 
 namespace {
 
-/// normal, shutdown and {shutdown, _}: the ends after which a transient child is not restarted
-/// and a child that is not permanent is not reported.
-bool is_normal_end(const term& reason) {
-  return reason.is_atom(atoms::normal) || reason.is_atom(atoms::shutdown) ||
-         (reason.is_tuple(2) && reason[0].is_atom(atoms::shutdown));
-}
-
 /// Erlang's check_flags: nullopt, or the error that {supervisor_data, Error} reports.
 std::optional<term> check_flags(const sup_flags& flags) {
   if (flags.intensity < 0) return tuple(atom("invalid_intensity"), int64_t(flags.intensity));
@@ -149,6 +142,21 @@ bool supervisor_server::add_restart() {
   return restarts_.size() <= std::size_t(flags_.intensity);
 }
 
+bool supervisor_server::may_restart(const term& offender_info) {
+  if (add_restart()) return true;
+  report(name_, atoms::shutdown, atom("reached_max_restart_intensity"), offender_info);
+  return false;
+}
+
+std::optional<term> supervisor_server::take_dynamic_restarting(const term& key) {
+  auto it = std::find_if(dynamic_restarting_.begin(), dynamic_restarting_.end(),
+                         [&](const auto& entry) { return entry.first == key; });
+  if (it == dynamic_restarting_.end()) return std::nullopt;
+  term args = std::move(it->second);
+  dynamic_restarting_.erase(it);
+  return args;
+}
+
 bool supervisor_server::on_exit(const pid& p, const term& reason) {
   if (simple()) return on_dynamic_exit(p, reason);
   const std::optional<std::size_t> found = find_pid(p);
@@ -164,10 +172,7 @@ bool supervisor_server::on_exit(const pid& p, const term& reason) {
     return true;
   }
   if (c.spec.restart == restart::transient && normal_end) return true;
-  if (!add_restart()) {
-    report(name_, atoms::shutdown, atom("reached_max_restart_intensity"), offender(term(p), c.spec));
-    return false;
-  }
+  if (!may_restart(offender(term(p), c.spec))) return false;
   restart(i);
   return true;
 }
@@ -203,10 +208,7 @@ bool supervisor_server::on_dynamic_exit(const pid& p, const term& reason) {
   if (spec.restart == restart::permanent || !normal_end)
     report(name_, atom("child_terminated"), reason, offender(term(p), spec));
   if (spec.restart == restart::temporary || (spec.restart == restart::transient && normal_end)) return true;
-  if (!add_restart()) {
-    report(name_, atoms::shutdown, atom("reached_max_restart_intensity"), offender(term(p), spec));
-    return false;
-  }
+  if (!may_restart(offender(term(p), spec))) return false;
   restart_dynamic(tuple(tags::restarting(), p), args);
   return true;
 }
@@ -242,26 +244,17 @@ supervisor_server::cast_result supervisor_server::handle_cast(const term& messag
   }
   const term& key = message[1];
   if (simple()) {
-    auto it = std::find_if(dynamic_restarting_.begin(), dynamic_restarting_.end(),
-                           [&](const auto& entry) { return entry.first == key; });
-    if (it == dynamic_restarting_.end()) return noreply(std::move(state));
-    const term args = it->second;
-    dynamic_restarting_.erase(it);
-    if (!add_restart()) {
-      report(name_, atoms::shutdown, atom("reached_max_restart_intensity"),
-             offender(atoms::undefined, *template_));
-      return stop(atoms::shutdown, std::move(state));
-    }
-    restart_dynamic(key, args);
+    const std::optional<term> args = take_dynamic_restarting(key);
+    if (!args) return noreply(std::move(state));
+    if (!may_restart(offender(atoms::undefined, *template_))) return stop(atoms::shutdown, std::move(state));
+    restart_dynamic(key, *args);
     return noreply(std::move(state));
   }
   // Only a child still waiting for its retry: terminate_child or restart_child may have come first.
   const std::optional<std::size_t> i = find_id(key);
   if (!i || !children_[*i].pid.is_atom(tags::restarting())) return noreply(std::move(state));
-  if (!add_restart()) {
+  if (!may_restart(offender(atoms::undefined, children_[*i].spec))) {
     children_[*i].pid = atoms::undefined;
-    report(name_, atoms::shutdown, atom("reached_max_restart_intensity"),
-           offender(atoms::undefined, children_[*i].spec));
     return stop(atoms::shutdown, std::move(state));
   }
   restart(*i);
@@ -334,11 +327,7 @@ term supervisor_server::do_terminate_child(const term& id_or_pid) {
     const pid p = id_or_pid.as_pid();
     auto it = dynamic_.find(p);
     if (it == dynamic_.end()) {
-      const term key = tuple(tags::restarting(), p);
-      auto waiting = std::find_if(dynamic_restarting_.begin(), dynamic_restarting_.end(),
-                                  [&](const auto& entry) { return entry.first == key; });
-      if (waiting == dynamic_restarting_.end()) return error(atom("not_found"));
-      dynamic_restarting_.erase(waiting);
+      if (!take_dynamic_restarting(tuple(tags::restarting(), p))) return error(atom("not_found"));
       return atoms::ok;
     }
     dynamic_.erase(it);

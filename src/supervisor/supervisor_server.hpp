@@ -54,6 +54,10 @@ std::optional<term> shutdown_child(const pid& p, const child_spec& spec);
 std::vector<std::pair<term, std::size_t>> shutdown_children(const std::vector<pid>& pids,
                                                             const child_spec& spec);
 
+/// normal, shutdown and {shutdown, _}: the ends after which a transient child is not restarted
+/// and a child that is not permanent is not reported.
+bool is_normal_end(const term& reason);
+
 /// A supervisor report (Erlang's {supervisor, Context} reports): logged as an error.
 void report(const term& supervisor_name, atom context, const term& reason, const term& offender);
 /// The offender of a report: [{pid, P}, {id, Id}, {restart_type, R}, {shutdown, S}, {child_type, T}].
@@ -99,8 +103,13 @@ class supervisor_server : public gen_server::behaviour<supervisor_server, term> 
   bool on_exit(const pid& p, const term& reason);
   bool on_dynamic_exit(const pid& p, const term& reason);
   bool add_restart();
+  /// Counts a restart; when that exceeds the intensity, reports reached_max_restart_intensity
+  /// with `offender_info` and returns false (the supervisor must stop).
+  bool may_restart(const term& offender_info);
   void restart(std::size_t index);
   void restart_dynamic(const term& key, const term& args);
+  /// Takes the entry of dynamic_restarting_ with this key: its start arguments, or nullopt.
+  std::optional<term> take_dynamic_restarting(const term& key);
   /// Stops the children at [first, end) newest first; temporary ones are dropped (erased from
   /// children_), the others left with pid undefined. Returns the new index of `keep`, which must
   /// be at or after `first` and is never erased.
