@@ -83,12 +83,11 @@ TEST(ErlangInterop, ErlangNodeUsesOurProcesses) {
     P(big, gen_server:call({echo, N}, Big) =:= {echo, Big}),
     halt().
   )";
-  auto erl = start_erl("t", "otp_test_cookie", script);
-  ASSERT_TRUE(erl->started());
-  const bool clean = erl->wait(std::chrono::seconds(60));
-  const std::string output = erl->output();
-  ASSERT_TRUE(clean) << output;
-  auto r = results_of(output);
+  const erl_script_run run = run_erl_script("t", script);
+  ASSERT_TRUE(run.started);
+  const std::string& output = run.output;
+  ASSERT_TRUE(run.clean) << output;
+  auto r = run.results;
   EXPECT_EQ(r["ping"], "pong") << output;
   EXPECT_EQ(r["hidden"], "{true,false}") << output;
   EXPECT_EQ(r["call"], "{echo,hello}") << output;
@@ -409,12 +408,11 @@ TEST(ErlangInterop, ErlangCallsExportedCppFunctions) {
       after 5000 -> no_reply end),
     halt().
   )";
-  auto erl = start_erl("t8", "otp_test_cookie", script);
-  ASSERT_TRUE(erl->started());
-  const bool clean = erl->wait(std::chrono::seconds(60));
-  const std::string output = erl->output();
-  ASSERT_TRUE(clean) << output;
-  auto r = results_of(output);
+  const erl_script_run run = run_erl_script("t8", script);
+  ASSERT_TRUE(run.started);
+  const std::string& output = run.output;
+  ASSERT_TRUE(run.clean) << output;
+  auto r = run.results;
   EXPECT_EQ(r["rpc"], "5") << output;
   EXPECT_EQ(r["erpc"], "42") << output;
   EXPECT_EQ(r["rpc_error"], "{badrpc,{'EXIT',{boom,[{calc,fail,1,[]}]}}}") << output;
