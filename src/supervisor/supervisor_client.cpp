@@ -137,6 +137,7 @@ expected<child_spec, term> get_childspec(const gen::server_ref& sup, term id) {
   spec.restart = restart_of(field("restart"));
   spec.shutdown = shutdown_of(field("shutdown"));
   spec.type = type_of(field("type"));
+  spec.significant = field("significant") == term(true);
   return spec;
 }
 

@@ -32,16 +32,23 @@ std::optional<term> check_flags(const sup_flags& flags) {
   return std::nullopt;
 }
 
-/// Erlang's check_childspec, for one spec: nullopt, or its error.
-std::optional<term> check_child(const child_spec& spec) {
+/// Erlang's check_childspec, for one spec under a supervisor with this auto_shutdown: nullopt,
+/// or its error.
+std::optional<term> check_child(const child_spec& spec, auto_shutdown shutdown_flag) {
   if (!spec.start) return term(atom("missing_start"));
+  if (!spec.significant) return std::nullopt;
+  const term significant = tuple(atom("significant"), true);
+  if (spec.restart == restart::permanent)
+    return tuple(atom("bad_combination"), list(tuple(atom("restart"), atom("permanent")), significant));
+  if (shutdown_flag == auto_shutdown::never)
+    return tuple(atom("bad_combination"), list(tuple(atom("auto_shutdown"), atom("never")), significant));
   return std::nullopt;
 }
 
 /// Every spec, then the ids: nullopt, or the error that {start_spec, Error} reports.
-std::optional<term> check_children(const std::vector<child_spec>& specs) {
+std::optional<term> check_children(const std::vector<child_spec>& specs, auto_shutdown shutdown_flag) {
   for (const child_spec& spec : specs)
-    if (std::optional<term> error = check_child(spec)) return error;
+    if (std::optional<term> error = check_child(spec, shutdown_flag)) return error;
   std::set<term> ids;
   for (const child_spec& spec : specs)
     if (!ids.insert(spec.id).second) return tuple(atom("duplicate_child_name"), spec.id);
@@ -69,7 +76,8 @@ supervisor_server::init_result supervisor_server::init(init_function make_spec) 
   std::optional<sup_spec> spec = make_spec();
   if (!spec) return ignore();
   if (std::optional<term> bad = check_flags(spec->flags)) return stop(tuple(atom("supervisor_data"), *bad));
-  if (std::optional<term> bad = check_children(spec->children)) return stop(tuple(atom("start_spec"), *bad));
+  if (std::optional<term> bad = check_children(spec->children, spec->flags.auto_shutdown))
+    return stop(tuple(atom("start_spec"), *bad));
   flags_ = spec->flags;
   if (simple()) {
     if (spec->children.size() != 1) {
@@ -142,6 +150,21 @@ bool supervisor_server::add_restart() {
   return restarts_.size() <= std::size_t(flags_.intensity);
 }
 
+bool supervisor_server::auto_shutdown_due() const {
+  switch (flags_.auto_shutdown) {
+    case auto_shutdown::never:
+      return false;
+    case auto_shutdown::any_significant:
+      return true;
+    case auto_shutdown::all_significant:
+      break;
+  }
+  // A child waiting for its restart to be tried again counts as running.
+  if (simple()) return dynamic_.empty() && dynamic_restarting_.empty();
+  return std::none_of(children_.begin(), children_.end(),
+                      [](const child& c) { return c.spec.significant && !c.pid.is_atom(atoms::undefined); });
+}
+
 bool supervisor_server::may_restart(const term& offender_info) {
   if (add_restart()) return true;
   report(name_, atoms::shutdown, atom("reached_max_restart_intensity"), offender_info);
@@ -168,10 +191,11 @@ bool supervisor_server::on_exit(const pid& p, const term& reason) {
     report(name_, atom("child_terminated"), reason, offender(term(p), c.spec));
   c.pid = atoms::undefined;
   if (c.spec.restart == restart::temporary) {
+    const bool significant = c.spec.significant;
     children_.erase(children_.begin() + std::ptrdiff_t(i));
-    return true;
+    return !(significant && auto_shutdown_due());
   }
-  if (c.spec.restart == restart::transient && normal_end) return true;
+  if (c.spec.restart == restart::transient && normal_end) return !(c.spec.significant && auto_shutdown_due());
   if (!may_restart(offender(term(p), c.spec))) return false;
   restart(i);
   return true;
@@ -207,7 +231,8 @@ bool supervisor_server::on_dynamic_exit(const pid& p, const term& reason) {
   const bool normal_end = is_normal_end(reason);
   if (spec.restart == restart::permanent || !normal_end)
     report(name_, atom("child_terminated"), reason, offender(term(p), spec));
-  if (spec.restart == restart::temporary || (spec.restart == restart::transient && normal_end)) return true;
+  if (spec.restart == restart::temporary || (spec.restart == restart::transient && normal_end))
+    return !(spec.significant && auto_shutdown_due());
   if (!may_restart(offender(term(p), spec))) return false;
   restart_dynamic(tuple(tags::restarting(), p), args);
   return true;
@@ -303,7 +328,7 @@ std::optional<std::size_t> supervisor_server::find_pid(const pid& p) const {
 term supervisor_server::do_start_child(const term& request) {
   const child_spec* spec = request.opaque_get<child_spec>();
   if (spec == nullptr) return error(tuple(atom("invalid_child_spec"), request));
-  if (std::optional<term> bad = check_child(*spec)) return error(*bad);
+  if (std::optional<term> bad = check_child(*spec, flags_.auto_shutdown)) return error(*bad);
   if (std::optional<std::size_t> i = find_id(spec->id)) {
     const term& running = children_[*i].pid;
     return error(running.is_pid() ? tuple(atom("already_started"), running) : term(atom("already_present")));
@@ -417,7 +442,7 @@ term supervisor_server::do_get_childspec(const term& id_or_pid, bool with_start)
       map({{atom("id"), spec->id},
            {atom("start"), with_start ? make_opaque<start_function>(spec->start) : term(atoms::undefined)},
            {atom("restart"), to_term(spec->restart)},
-           {atom("significant"), term(false)},
+           {atom("significant"), term(spec->significant)},
            {atom("shutdown"), spec->shutdown_or_default().to_term()},
            {atom("type"), to_term(spec->type)},
            {atom("modules"), term()}}));

@@ -99,10 +99,14 @@ class supervisor_server : public gen_server::behaviour<supervisor_server, term> 
   /// {ok, #{id, start, restart, ...}}; `start` holds the start function for a caller on this node.
   term do_get_childspec(const term& id_or_pid, bool with_start) const;
 
-  // exits and restarts; each returns false when the restart intensity is exceeded
+  // exits and restarts; each returns false when the supervisor must stop: the restart intensity
+  // is exceeded, or a significant child's end calls for its auto_shutdown
   bool on_exit(const pid& p, const term& reason);
   bool on_dynamic_exit(const pid& p, const term& reason);
   bool add_restart();
+  /// A significant child has ended for good (it is no longer in children_ / dynamic_ as
+  /// running): whether sup_flags::auto_shutdown now stops the supervisor.
+  bool auto_shutdown_due() const;
   /// Counts a restart; when that exceeds the intensity, reports reached_max_restart_intensity
   /// with `offender_info` and returns false (the supervisor must stop).
   bool may_restart(const term& offender_info);

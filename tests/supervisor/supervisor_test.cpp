@@ -19,6 +19,7 @@
 using namespace otp;
 using namespace otp::literals;
 using namespace otp::test;
+using supervisor::auto_shutdown;
 using supervisor::child_spec;
 using supervisor::restart;
 using supervisor::shutdown_spec;
@@ -60,6 +61,16 @@ child_spec child(const char* id, enum restart restart = restart::permanent) {
 
 supervisor::sup_spec spec_of(strategy s, std::vector<child_spec> children, int intensity = 10) {
   return {.flags = {.strategy = s, .intensity = intensity}, .children = std::move(children)};
+}
+
+supervisor::sup_spec auto_shutdown_spec(strategy s, auto_shutdown when, std::vector<child_spec> children) {
+  return {.flags = {.strategy = s, .intensity = 10, .auto_shutdown = when}, .children = std::move(children)};
+}
+
+child_spec significant_child(const char* id, enum restart restart) {
+  child_spec c = child(id, restart);
+  c.significant = true;
+  return c;
 }
 
 bool tagged(const term& m, const char* tag) { return m.is_tuple(3) && m[0] == atom(tag); }
@@ -530,5 +541,112 @@ TEST(Supervisor, NestedSupervisorsStopTheirOwnChildrenFirst) {
     EXPECT_EQ(counts.workers, 2u);
     EXPECT_EQ(stop_supervisor(sup), term(atoms::shutdown));
     EXPECT_EQ(next_terminated_ids(4), (std::vector<term>{"b"_a, "y"_a, "x"_a, "a"_a}));
+  });
+}
+
+// auto_shutdown and significant children (OTP 24), as OTP 25's supervisor behaves: checked
+// against erl for each case below.
+TEST(Supervisor, SignificantChildrenNeedAnAutoShutdownAndARestartThatEnds) {
+  node n({.schedulers = 2});
+  n.run([] {
+    trap_exit(true);
+    const term significant = tuple("significant"_a, true);
+    auto never = supervisor::start_link(auto_shutdown_spec(strategy::one_for_one, auto_shutdown::never,
+                                                           {significant_child("a", restart::transient)}));
+    EXPECT_EQ(never.to_term(),
+              tuple("error"_a,
+                    tuple("start_spec"_a, tuple("bad_combination"_a,
+                                                list(tuple("auto_shutdown"_a, "never"_a), significant)))));
+    auto permanent = supervisor::start_link(auto_shutdown_spec(
+        strategy::one_for_one, auto_shutdown::any_significant, {significant_child("a", restart::permanent)}));
+    EXPECT_EQ(
+        permanent.to_term(),
+        tuple("error"_a, tuple("start_spec"_a, tuple("bad_combination"_a,
+                                                     list(tuple("restart"_a, "permanent"_a), significant)))));
+    EXPECT_TRUE(nothing_tagged("started"));
+    // start_child checks the same, without the start_spec wrapper
+    pid sup = started(supervisor::start_link(spec_of(strategy::one_for_one, {})));
+    EXPECT_EQ(supervisor::start_child(sup, significant_child("z", restart::transient)).error(),
+              tuple("bad_combination"_a, list(tuple("auto_shutdown"_a, "never"_a), significant)));
+    stop_supervisor(sup);
+  });
+}
+
+TEST(Supervisor, AnySignificantStopsWhenASignificantChildEndsForGood) {
+  node n({.schedulers = 2});
+  n.run([] {
+    trap_exit(true);
+    pid sup = started(
+        supervisor::start_link(auto_shutdown_spec(strategy::one_for_one, auto_shutdown::any_significant,
+                                                  {significant_child("a", restart::transient), child("b")})));
+    const pid a = next_started("a");
+    next_started("b");
+    // a crash is restarted as usual: the supervisor stays
+    crash(term(a));
+    const pid a2 = next_started("a");
+    EXPECT_TRUE(supervisor::get_childspec(sup, "a"_a)->significant);
+    EXPECT_FALSE(supervisor::get_childspec(sup, "b"_a)->significant);
+    // stopped by the supervisor itself: no auto shutdown, and a restart_child brings it back
+    ASSERT_TRUE(supervisor::terminate_child(sup, "a"_a).has_value());
+    EXPECT_EQ(child_of(sup, "a"), term(atoms::undefined));
+    const auto again = supervisor::restart_child(sup, "a"_a);
+    ASSERT_TRUE(again.has_value());
+    EXPECT_NE(**again, a2);
+    // a normal end of a significant transient child stops the others, then the supervisor
+    crash(term(**again), atoms::normal);
+    EXPECT_EQ(next_exit_from(sup)[2], term(atoms::shutdown));
+    const std::vector<term> ended = next_terminated_ids(4);  // a's crash, its stop, its normal end, b
+    EXPECT_EQ(ended, (std::vector<term>{"a"_a, "a"_a, "a"_a, "b"_a}));
+  });
+}
+
+TEST(Supervisor, AllSignificantStopsWhenTheLastSignificantChildEnds) {
+  node n({.schedulers = 2});
+  n.run([] {
+    trap_exit(true);
+    pid sup = started(supervisor::start_link(
+        auto_shutdown_spec(strategy::one_for_all, auto_shutdown::all_significant,
+                           {significant_child("a", restart::transient),
+                            significant_child("c", restart::temporary), child("b", restart::transient)})));
+    next_started("a");
+    next_started("c");
+    const pid b = next_started("b");
+    // a bystander's crash restarts the group (one_for_all), the supervisor stays
+    crash(term(b));
+    next_started("a");
+    next_started("b");
+    // the temporary significant child c was not started again: a alone is left running
+    EXPECT_EQ(child_of(sup, "c"), term("absent"_a));
+    const term a2 = child_of(sup, "a");
+    // a non-significant child ending for good changes nothing
+    crash(child_of(sup, "b"), atoms::normal);
+    eventually([&] { return child_of(sup, "b") == term(atoms::undefined); });
+    EXPECT_FALSE(
+        receive([&](const term& m) { return m.is_tuple(3) && m[0] == term(atoms::EXIT); }, timeout::ms(50)));
+    crash(a2, atoms::normal);
+    EXPECT_EQ(next_exit_from(sup)[2], term(atoms::shutdown));
+  });
+}
+
+TEST(Supervisor, AllSignificantSimpleOneForOneStopsWithItsLastChild) {
+  node n({.schedulers = 2});
+  n.run([] {
+    trap_exit(true);
+    const pid me = self();
+    child_spec tmpl{.id = "job"_a,
+                    .start =
+                        [me](const term& id) {
+                          return gen_server::start_link<worker>(worker_arg{id, me});
+                        },
+                    .restart = restart::temporary,
+                    .significant = true};
+    pid sup = started(supervisor::start_link(
+        auto_shutdown_spec(strategy::simple_one_for_one, auto_shutdown::all_significant, {tmpl})));
+    const pid j1 = **supervisor::start_child(sup, "j1"_a);
+    const pid j2 = **supervisor::start_child(sup, "j2"_a);
+    crash(term(j1), "failed"_a);  // a temporary child counts however it ends
+    eventually([&] { return supervisor::count_children(sup).active == 1; });
+    crash(term(j2), atoms::normal);
+    EXPECT_EQ(next_exit_from(sup)[2], term(atoms::shutdown));
   });
 }

@@ -25,7 +25,13 @@
 //  * a child is stopped by its shutdown: brutal_kill is exit(Child, kill); a time (default 5000 ms
 //    for a worker, infinity for a supervisor) is exit(Child, shutdown) then kill once it ran out;
 //  * on its own exit the supervisor stops its children in reverse start order (simple_one_for_one:
-//    all at once), then exits.
+//    all at once), then exits;
+//  * auto_shutdown (OTP 24): a supervisor whose flags say any_significant stops itself (reason
+//    shutdown) when a child marked significant ends by itself and is not restarted (a transient
+//    one that ended normally, a temporary one however it ended); all_significant, once no
+//    significant child is left running. Children it stops itself (terminate_child, a restart of
+//    the group) never trigger it. significant needs a transient or temporary child and an
+//    auto_shutdown other than never.
 // Errors are logged as supervisor reports (child_terminated, start_error, shutdown_error,
 // reached_max_restart_intensity).
 //
@@ -54,6 +60,8 @@ enum class strategy : uint8_t { one_for_one, one_for_all, rest_for_one, simple_o
 /// When a child that exited is restarted.
 enum class restart : uint8_t { permanent, transient, temporary };
 enum class child_type : uint8_t { worker, supervisor };
+/// When the supervisor stops itself because significant children ended (sup_flags).
+enum class auto_shutdown : uint8_t { never, any_significant, all_significant };
 
 /// How a child is stopped: brutal_kill, or the exit signal shutdown and up to a time (infinity:
 /// as long as it takes) for the child to end before it is killed.
@@ -104,6 +112,8 @@ struct child_spec {
   /// Default: 5000 ms for a worker, infinity for a supervisor.
   std::optional<shutdown_spec> shutdown;
   child_type type = child_type::worker;
+  /// Its ending by itself (without a restart) may stop the supervisor: see sup_flags::auto_shutdown.
+  bool significant = false;
 
   shutdown_spec shutdown_or_default() const {
     if (shutdown) return *shutdown;
@@ -116,6 +126,7 @@ struct sup_flags {
   enum strategy strategy = otp::supervisor::strategy::one_for_one;
   int intensity = 1;
   std::chrono::milliseconds period = std::chrono::seconds(5);
+  enum auto_shutdown auto_shutdown = otp::supervisor::auto_shutdown::never;
 };
 
 /// What Erlang's init/1 returns in {ok, {SupFlags, ChildSpecs}}.
