@@ -163,6 +163,7 @@ namespace {
 /// An offender list: `head` ({pid, P} or {nb_children, N}), then what the spec says.
 term offender_with(term head, const child_spec& spec) {
   return list(std::move(head), tuple(atom("id"), spec.id), tuple(atom("restart_type"), to_term(spec.restart)),
+              tuple(atom("significant"), spec.significant),
               tuple(atom("shutdown"), spec.shutdown_or_default().to_term()),
               tuple(atom("child_type"), to_term(spec.type)));
 }
@@ -188,6 +189,18 @@ void report(const term& supervisor_name, atom context, const term& reason, const
   text += "    reason: " + to_string(reason) + "\n";
   text += "    offender: " + to_string(offender_info) + "\n";
   logger::log(log_level::error, std::move(text), report, "otp.sasl");
+}
+
+void report_progress(const term& supervisor_name, const pid& child, const child_spec& spec) {
+  if (!logger::allowed(log_level::info)) return;
+  const term started_info = offender(term(child), spec);
+  const term report = map({{atom("label"), tuple(atom("supervisor"), atom("progress"))},
+                           {atom("report"), list(tuple(atom("supervisor"), supervisor_name),
+                                                 tuple(atom("started"), started_info))}});
+  std::string text = "** Progress report\n";
+  text += "    supervisor: " + to_string(supervisor_name) + "\n";
+  text += "    started: " + to_string(started_info) + "\n";
+  logger::log(log_level::info, std::move(text), report, "otp.sasl");
 }
 
 }  // namespace otp::supervisor::detail

@@ -89,7 +89,7 @@ supervisor_server::init_result supervisor_server::init(init_function make_spec) 
     return ok(term());
   }
   for (child_spec& c : spec->children) {
-    expected<started, term> r = start_child_process(c, term());
+    expected<started, term> r = start_static(c);
     if (!r) {
       report(name_, atom("start_error"), r.error(), offender(atoms::undefined, c));
       stop_all();
@@ -148,6 +148,12 @@ bool supervisor_server::add_restart() {
   restarts_.push_back(now);
   while (restarts_.front() < now - flags_.period) restarts_.pop_front();
   return restarts_.size() <= std::size_t(flags_.intensity);
+}
+
+expected<started, term> supervisor_server::start_static(const child_spec& spec) {
+  expected<started, term> r = start_child_process(spec, term());
+  if (r && *r) report_progress(name_, **r, spec);
+  return r;
 }
 
 bool supervisor_server::auto_shutdown_due() const {
@@ -209,7 +215,7 @@ void supervisor_server::restart(std::size_t index) {
   const std::size_t last = flags_.strategy == strategy::one_for_one ? index + 1 : children_.size();
   for (std::size_t k = flags_.strategy == strategy::one_for_one ? index : first; k < last; ++k) {
     child& c = children_[k];
-    expected<started, term> r = start_child_process(c.spec, term());
+    expected<started, term> r = start_static(c.spec);
     if (!r) {
       // Tried again through the mailbox, so that calls are served meanwhile; the rest of the
       // group stays stopped until then, and that retry restarts from this child on.
@@ -333,7 +339,7 @@ term supervisor_server::do_start_child(const term& request) {
     const term& running = children_[*i].pid;
     return error(running.is_pid() ? tuple(atom("already_started"), running) : term(atom("already_present")));
   }
-  expected<started, term> r = start_child_process(*spec, term());
+  expected<started, term> r = start_static(*spec);
   if (r && (*r || spec->restart != restart::temporary))
     children_.push_back({*spec, *r ? term(**r) : term(atoms::undefined)});
   return reply_started(r);
@@ -376,7 +382,7 @@ term supervisor_server::do_restart_child(const term& id) {
   child& c = children_[*i];
   if (c.pid.is_pid()) return error(atom("running"));
   if (c.pid.is_atom(tags::restarting())) return error(atom("restarting"));
-  expected<started, term> r = start_child_process(c.spec, term());
+  expected<started, term> r = start_static(c.spec);
   if (r) c.pid = *r ? term(**r) : term(atoms::undefined);
   return reply_started(r);
 }

@@ -60,7 +60,11 @@ bool is_normal_end(const term& reason);
 
 /// A supervisor report (Erlang's {supervisor, Context} reports): logged as an error.
 void report(const term& supervisor_name, atom context, const term& reason, const term& offender);
-/// The offender of a report: [{pid, P}, {id, Id}, {restart_type, R}, {shutdown, S}, {child_type, T}].
+/// A progress report ({supervisor, progress}, logged at info): a child was started. OTP writes
+/// them for children of every strategy but simple_one_for_one.
+void report_progress(const term& supervisor_name, const pid& child, const child_spec& spec);
+/// The offender of a report: [{pid, P}, {id, Id}, {restart_type, R}, {significant, B},
+/// {shutdown, S}, {child_type, T}] (OTP's, without the {mfargs, MFA} a C++ start does not have).
 term offender(const term& pid, const child_spec& spec);
 /// Reports naming many children ({nb_children, N}).
 term offender_of_many(std::size_t count, const child_spec& spec);
@@ -98,6 +102,9 @@ class supervisor_server : public gen_server::behaviour<supervisor_server, term> 
   term do_count_children() const;
   /// {ok, #{id, start, restart, ...}}; `start` holds the start function for a caller on this node.
   term do_get_childspec(const term& id_or_pid, bool with_start) const;
+
+  /// Starts a child of a supervisor that is not simple_one_for_one, with its progress report.
+  expected<started, term> start_static(const child_spec& spec);
 
   // exits and restarts; each returns false when the supervisor must stop: the restart intensity
   // is exceeded, or a significant child's end calls for its auto_shutdown

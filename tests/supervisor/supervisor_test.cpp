@@ -650,3 +650,47 @@ TEST(Supervisor, AllSignificantSimpleOneForOneStopsWithItsLastChild) {
     EXPECT_EQ(next_exit_from(sup)[2], term(atoms::shutdown));
   });
 }
+
+// Progress reports (logged at info, so only when the level lets them through): one per child
+// started by a supervisor, restarts included; none for simple_one_for_one's children (as OTP).
+TEST(Supervisor, ProgressReportsNameEachStartedChild) {
+  const log_level was = logger::primary_level();
+  logger::set_primary_level(log_level::info);
+  node n({.schedulers = 2});
+  log_capture logs;
+  std::vector<term> expected_started;
+  n.run([&] {
+    trap_exit(true);
+    pid sup = started(supervisor::start_link(spec_of(strategy::one_for_one, {child("a"), child("b")})));
+    const pid a = next_started("a"), b = next_started("b");
+    crash(term(b));
+    const pid b2 = next_started("b");
+    const pid me = self();
+    child_spec tmpl{.id = "job"_a, .start = [me](const term& id) {
+                      return gen_server::start_link<worker>(worker_arg{id, me});
+                    }};
+    pid simple = started(supervisor::start_link(spec_of(strategy::simple_one_for_one, {tmpl})));
+    ASSERT_TRUE(supervisor::start_child(simple, "j"_a).has_value());
+    next_started("j");
+    stop_supervisor(simple);
+    stop_supervisor(sup);
+    expected_started = {term(a), term(b), term(b2)};
+  });
+  logger::set_primary_level(was);
+  std::vector<term> reported;
+  for (const log_event& e : logs.events()) {
+    const term* label = e.report.is_map() ? e.report.map_find("label"_a) : nullptr;
+    if (!label || *label != tuple("supervisor"_a, "progress"_a)) continue;
+    EXPECT_EQ(e.level, log_level::info);
+    const term& report = *e.report.map_find("report"_a);
+    ASSERT_TRUE(report.is_list()) << to_string(report);
+    const term started_info = report.list_elements()[1];  // {started, [{pid, P}, {id, Id}, ...]}
+    ASSERT_TRUE(started_info.is_tuple(2) && started_info[0] == term("started"_a)) << to_string(report);
+    const std::vector<term> fields = started_info[1].list_elements();
+    ASSERT_GE(fields.size(), 2u);
+    EXPECT_EQ(fields[0][0], term("pid"_a));
+    reported.push_back(fields[0][1]);
+    EXPECT_NE(std::find(fields.begin(), fields.end(), tuple("significant"_a, false)), fields.end());
+  }
+  EXPECT_EQ(reported, expected_started);
+}
