@@ -121,6 +121,12 @@ child_counts count_children(const gen::server_ref& sup) {
           count_of(counts, "workers")};
 }
 
+expected<std::monostate, term> check_childspecs(const std::vector<child_spec>& specs,
+                                                std::optional<enum auto_shutdown> auto_shutdown) {
+  if (std::optional<term> bad = detail::check_children(specs, auto_shutdown)) return unexpected(*bad);
+  return std::monostate{};
+}
+
 expected<child_spec, term> get_childspec(const gen::server_ref& sup, term id) {
   const term reply = request(sup, tuple(detail::tags::get_childspec(), std::move(id)));
   if (reply.is_tuple(2) && reply[0].is_atom(atoms::error)) return unexpected(reply[1]);

@@ -32,9 +32,16 @@ std::optional<term> check_flags(const sup_flags& flags) {
   return std::nullopt;
 }
 
-/// Erlang's check_childspec, for one spec under a supervisor with this auto_shutdown: nullopt,
-/// or its error.
-std::optional<term> check_child(const child_spec& spec, auto_shutdown shutdown_flag) {
+term reply_started(const expected<started, term>& r) {
+  if (!r) return tuple(atoms::error, r.error());
+  return tuple(atoms::ok, *r ? term(**r) : term(atoms::undefined));
+}
+
+term error(term reason) { return tuple(atoms::error, std::move(reason)); }
+
+}  // namespace
+
+std::optional<term> check_child(const child_spec& spec, std::optional<auto_shutdown> shutdown_flag) {
   if (!spec.start) return term(atom("missing_start"));
   if (!spec.significant) return std::nullopt;
   const term significant = tuple(atom("significant"), true);
@@ -45,8 +52,8 @@ std::optional<term> check_child(const child_spec& spec, auto_shutdown shutdown_f
   return std::nullopt;
 }
 
-/// Every spec, then the ids: nullopt, or the error that {start_spec, Error} reports.
-std::optional<term> check_children(const std::vector<child_spec>& specs, auto_shutdown shutdown_flag) {
+std::optional<term> check_children(const std::vector<child_spec>& specs,
+                                   std::optional<auto_shutdown> shutdown_flag) {
   for (const child_spec& spec : specs)
     if (std::optional<term> error = check_child(spec, shutdown_flag)) return error;
   std::set<term> ids;
@@ -54,15 +61,6 @@ std::optional<term> check_children(const std::vector<child_spec>& specs, auto_sh
     if (!ids.insert(spec.id).second) return tuple(atom("duplicate_child_name"), spec.id);
   return std::nullopt;
 }
-
-term reply_started(const expected<started, term>& r) {
-  if (!r) return tuple(atoms::error, r.error());
-  return tuple(atoms::ok, *r ? term(**r) : term(atoms::undefined));
-}
-
-term error(term reason) { return tuple(atoms::error, std::move(reason)); }
-
-}  // namespace
 
 // ---- init and end -----------------------------------------------------------------------------------
 

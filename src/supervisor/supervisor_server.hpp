@@ -60,6 +60,13 @@ bool is_normal_end(const term& reason);
 
 /// A supervisor report (Erlang's {supervisor, Context} reports): logged as an error.
 void report(const term& supervisor_name, atom context, const term& reason, const term& offender);
+/// Erlang's check_childspec, for one spec under a supervisor with this auto_shutdown (nullopt:
+/// unknown, as check_childspecs/1 checks): nullopt, or its error.
+std::optional<term> check_child(const child_spec& spec, std::optional<auto_shutdown> shutdown_flag);
+/// Every spec, then the ids: nullopt, or the error (what {start_spec, Error} reports).
+std::optional<term> check_children(const std::vector<child_spec>& specs,
+                                   std::optional<auto_shutdown> shutdown_flag);
+
 /// A progress report ({supervisor, progress}, logged at info): a child was started. OTP writes
 /// them for children of every strategy but simple_one_for_one.
 void report_progress(const term& supervisor_name, const pid& child, const child_spec& spec);

@@ -694,3 +694,25 @@ TEST(Supervisor, ProgressReportsNameEachStartedChild) {
   }
   EXPECT_EQ(reported, expected_started);
 }
+
+// check_childspecs/1,2 (answers checked against erl).
+TEST(Supervisor, CheckChildspecsGivesTheErrorAStartWould) {
+  node n({.schedulers = 1});
+  n.run([] {
+    EXPECT_TRUE(supervisor::check_childspecs({child("a"), child("b")}).has_value());
+    EXPECT_EQ(supervisor::check_childspecs({child("a"), child("a")}).error(),
+              tuple("duplicate_child_name"_a, "a"_a));
+    EXPECT_EQ(supervisor::check_childspecs({child_spec{.id = "a"_a}}).error(), term("missing_start"_a));
+    const term significant = tuple("significant"_a, true);
+    // without an auto_shutdown only the restart type is checked against significant
+    EXPECT_TRUE(supervisor::check_childspecs({significant_child("a", restart::transient)}).has_value());
+    EXPECT_EQ(supervisor::check_childspecs({significant_child("a", restart::permanent)}).error(),
+              tuple("bad_combination"_a, list(tuple("restart"_a, "permanent"_a), significant)));
+    EXPECT_EQ(supervisor::check_childspecs({significant_child("a", restart::transient)}, auto_shutdown::never)
+                  .error(),
+              tuple("bad_combination"_a, list(tuple("auto_shutdown"_a, "never"_a), significant)));
+    EXPECT_TRUE(supervisor::check_childspecs({significant_child("a", restart::temporary)},
+                                             auto_shutdown::any_significant)
+                    .has_value());
+  });
+}

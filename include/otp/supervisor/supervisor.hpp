@@ -149,6 +149,12 @@ gen::start_result start_link(sup_spec spec, gen::start_options options = {});
 gen::start_result start(init_function init, gen::start_options options = {});
 gen::start_result start(sup_spec spec, gen::start_options options = {});
 
+/// supervisor:check_childspecs/1,2: whether the specs would be accepted by a supervisor with
+/// this auto_shutdown (unknown if not given: significant children are then not checked against
+/// it). The error is Erlang's: missing_start, {duplicate_child_name, Id}, {bad_combination, ...}.
+expected<std::monostate, term> check_childspecs(
+    const std::vector<child_spec>& specs, std::optional<enum auto_shutdown> auto_shutdown = std::nullopt);
+
 // ---- the client -------------------------------------------------------------------------------------
 
 /// A child's pid, or nullopt (Erlang's undefined) when its start returned ignore.
