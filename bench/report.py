@@ -306,6 +306,48 @@ def build_rows(runs: list[Run]) -> list[Row]:
     return rows
 
 
+# A run whose core-to-core round trip (core_rtt_ns, probed by scripts/bench.sh around it) is this
+# many times the file's median ran while the host had moved the vCPUs far apart.
+SLOW_HOST_FACTOR = 3.0
+
+
+def host_notes(runs: list[Run]) -> list[str]:
+    """Lines naming the runs made in a slow-host spell (annotation only: verdicts are unchanged)."""
+    rtts = []
+    for run in runs:
+        try:
+            rtts.append(float(run.values["core_rtt_ns"]))
+        except (KeyError, ValueError):
+            pass
+    if not rtts:
+        return []
+    usual = statistics.median(rtts)
+    lines = [f"Core-to-core round trip (bench/host/core_rtt.cpp, around each run): median {fmt_value(usual)} ns "
+             f"over {len(rtts)} runs."]
+    # (bench, args, schedulers) -> impl -> [slow runs, runs, worst rtt]
+    spells: dict[tuple[str, str, int], dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0.0]))
+    for run in runs:
+        try:
+            rtt = float(run.values["core_rtt_ns"])
+        except (KeyError, ValueError):
+            continue
+        count = spells[(run.bench, run.args, run.schedulers)][run.impl]
+        count[1] += 1
+        if rtt > SLOW_HOST_FACTOR * usual:
+            count[0] += 1
+            count[2] = max(count[2], rtt)
+    for (bench, args, schedulers), by_impl in spells.items():
+        slow = [(impl, c) for impl, c in by_impl.items() if c[0] > 0]
+        if not slow:
+            continue
+        parts = ", ".join(f"{int(c[0])} of {int(c[1])} {IMPL_NAMES.get(impl, impl)} runs" for impl, c in slow)
+        worst = max(c[2] for _, c in slow)
+        lines.append(f"- {bench} {args.replace(',', ' ')}, {schedulers} sched: {parts} ran while the round trip "
+                     f"was over {SLOW_HOST_FACTOR:g}× its median (up to {fmt_value(worst)} ns): the host, "
+                     f"not the runtime; their figures are in the table all the same.")
+    return lines
+
+
 def fmt_value(v: float) -> str:
     """A figure with 3-4 significant digits and a k/M/G suffix for large ones."""
     a = abs(v)
@@ -338,7 +380,7 @@ HEADER = ("| Workload | Params | Sched | Metric | OTP++ median (min–max) | BEA
           "| Speed-up vs BEAM | Speed-up vs CAF | Target | Met |")
 
 
-def render(rows: list[Row]) -> str:
+def render(rows: list[Row], notes: Optional[list[str]] = None) -> str:
     out = [
         "Speed-up > 1 means OTP++ is better: OTP++/peer for throughput (msgs/s, hops/s, calls/s),",
         "peer/OTP++ for time, latency and memory (µs, ns, bytes). Figures: median of the runs",
@@ -360,6 +402,8 @@ def render(rows: list[Row]) -> str:
     if counts:
         runs = str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
         out += ["", f"Runs per figure: {runs}."]
+    if notes:
+        out += [""] + notes
     return "\n".join(out) + "\n"
 
 
@@ -382,7 +426,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     if not runs:
         print("report.py: no RESULT lines", file=sys.stderr)
         return 1
-    sys.stdout.write(render(build_rows(runs)))
+    sys.stdout.write(render(build_rows(runs), host_notes(runs)))
     return 0
 
 

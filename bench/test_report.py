@@ -192,5 +192,32 @@ class ReportTest(unittest.TestCase):
             report.parse(["RESULT bench=pingpong impl=otp schedulers=1 junk"])
 
 
+
+class HostNotes(unittest.TestCase):
+    """core_rtt_ns: runs made while the host's core-to-core round trip was far above its median."""
+
+    @staticmethod
+    def line(impl: str, secs: float, rtt: float) -> str:
+        return (f"RESULT bench=gscall impl={impl} schedulers=2 args=250000,4 clients=4 calls=1000000 "
+                f"secs={secs} calls_per_s={1e6 / secs} p50_ns=1000 p99_ns=5000 calls_in_flight=3.9 core_rtt_ns={rtt}")
+
+    def test_slow_runs_are_named_per_implementation(self):
+        runs = report.parse([self.line("otp", 0.5, 80), self.line("otp", 1.4, 450), self.line("otp", 0.5, 78),
+                             self.line("erl", 2.1, 82), self.line("erl", 2.9, 460), self.line("erl", 2.0, 79)])
+        notes = report.host_notes(runs)
+        self.assertIn("median 81.0 ns over 6 runs", notes[0])
+        self.assertEqual(len(notes), 2)
+        self.assertIn("gscall 250000 4, 2 sched: 1 of 3 OTP++ runs, 1 of 3 BEAM runs", notes[1])
+        self.assertIn("up to 460 ns", notes[1])
+        text = report.render(report.build_rows(runs), notes)
+        self.assertIn(notes[1], text)
+
+    def test_no_probe_no_notes_and_an_even_host_no_spell(self):
+        self.assertEqual(report.host_notes(report.parse(
+            ["RESULT bench=pingpong impl=otp schedulers=1 args=10 secs=1 msgs_per_s=10"])), [])
+        even = report.host_notes(report.parse([self.line("otp", 0.5, 80), self.line("otp", 0.6, 200)]))
+        self.assertEqual(len(even), 1)  # 200 is not over 3x the median (140)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

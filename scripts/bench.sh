@@ -66,6 +66,7 @@ BUILD=$ROOT/build/bench
 EBIN=$BUILD/bench/peers/ebin
 OTP_BIN=$BUILD/bench/otp_bench
 CAF_BIN=$BUILD/bench/peers/caf_bench
+CORE_RTT_BIN=$BUILD/bench/core_rtt
 log() { printf '%s\n' "$*" >&2; }
 
 # ---- the workloads: name, arguments (comma-separated), implementations ---------------------------
@@ -104,7 +105,13 @@ if ((do_build)); then
     log "bench.sh: building $t"
     cmake --build --preset bench --target "$t" >&2 || { echo "bench.sh: building $t FAILED" >&2; exit 1; }
   done
+  cmake --build --preset bench --target core_rtt >&2 || { echo "bench.sh: building core_rtt FAILED" >&2; exit 1; }
 fi
+
+# The host's core-to-core round trip (bench/host/core_rtt.cpp), probed before and after each run:
+# the larger of the two goes into the run's RESULT line, and the report names the runs made while
+# the host had moved the vCPUs far apart. Empty when there is no probe (or one CPU).
+core_rtt() { if [[ -x $CORE_RTT_BIN ]]; then "$CORE_RTT_BIN" 2>/dev/null | sed -n 's/^core_rtt_ns=//p'; fi; }
 
 available=()
 if has_impl otp; then
@@ -191,8 +198,10 @@ for step in "${plan[@]}"; do
   w=${names[$i]} a=${args[$i]}
   mapfile -t cmd < <(command_for "$impl" "$w" "$a" "$s")
   t0=$SECONDS
+  rtt_before=$(core_rtt)
   rc=0
   output=$(timeout --kill-after=10 "$timeout_s" "${cmd[@]}" 2>&1) || rc=$?
+  rtt_after=$(core_rtt)
   result=$(grep '^RESULT ' <<<"$output" || true)
   nresult=$(grep -c '^RESULT ' <<<"$output" || true)
   if ((rc != 0)) || grep -q 'FAILED' <<<"$output" || [[ $nresult != 1 ]]; then
@@ -206,6 +215,9 @@ for step in "${plan[@]}"; do
     continue
   fi
   [[ $result == *" args="* ]] || result="$result args=$a"
+  if [[ -n $rtt_before && -n $rtt_after ]]; then
+    result="$result core_rtt_ns=$(awk -v a="$rtt_before" -v b="$rtt_after" 'BEGIN { print (a > b ? a : b) }')"
+  fi
   echo "$result" >>"$out"
   log "[$n/$total] $w ${a//,/ } s=$s rep $rep/$reps $impl ($((SECONDS - t0)) s): ${result#RESULT }"
 done
