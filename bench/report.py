@@ -343,8 +343,8 @@ def host_notes(runs: list[Run]) -> list[str]:
         parts = ", ".join(f"{int(c[0])} of {int(c[1])} {IMPL_NAMES.get(impl, impl)} runs" for impl, c in slow)
         worst = max(c[2] for _, c in slow)
         lines.append(f"- {bench} {args.replace(',', ' ')}, {schedulers} sched: {parts} ran while the round trip "
-                     f"was over {SLOW_HOST_FACTOR:g}× its median (up to {fmt_value(worst)} ns): the host, "
-                     f"not the runtime; their figures are in the table all the same.")
+                     f"was over {SLOW_HOST_FACTOR:g}× its median (up to {fmt_value(worst)} ns), when the host "
+                     f"made every cross-core transfer slower; their figures stay in the table.")
     return lines
 
 
