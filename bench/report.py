@@ -313,24 +313,20 @@ SLOW_HOST_FACTOR = 3.0
 
 def host_notes(runs: list[Run]) -> list[str]:
     """Lines naming the runs made in a slow-host spell (annotation only: verdicts are unchanged)."""
-    rtts = []
+    probed: list[tuple[Run, float]] = []
     for run in runs:
         try:
-            rtts.append(float(run.values["core_rtt_ns"]))
+            probed.append((run, float(run.values["core_rtt_ns"])))
         except (KeyError, ValueError):
             pass
-    if not rtts:
+    if not probed:
         return []
-    usual = statistics.median(rtts)
+    usual = statistics.median(rtt for _, rtt in probed)
     lines = [f"Core-to-core round trip (bench/host/core_rtt.cpp, around each run): median {fmt_value(usual)} ns "
-             f"over {len(rtts)} runs."]
+             f"over {len(probed)} runs."]
     # (bench, args, schedulers) -> impl -> [slow runs, runs, worst rtt]
     spells: dict[tuple[str, str, int], dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0.0]))
-    for run in runs:
-        try:
-            rtt = float(run.values["core_rtt_ns"])
-        except (KeyError, ValueError):
-            continue
+    for run, rtt in probed:
         count = spells[(run.bench, run.args, run.schedulers)][run.impl]
         count[1] += 1
         if rtt > SLOW_HOST_FACTOR * usual:

@@ -197,9 +197,9 @@ bool supervisor_server::on_exit(const pid& p, const term& reason) {
   if (c.spec.restart == restart::temporary) {
     const bool significant = c.spec.significant;
     children_.erase(children_.begin() + std::ptrdiff_t(i));
-    return !(significant && auto_shutdown_due());
+    return !ends_supervisor(significant);
   }
-  if (c.spec.restart == restart::transient && normal_end) return !(c.spec.significant && auto_shutdown_due());
+  if (c.spec.restart == restart::transient && normal_end) return !ends_supervisor(c.spec.significant);
   if (!may_restart(offender(term(p), c.spec))) return false;
   restart(i);
   return true;
@@ -236,7 +236,7 @@ bool supervisor_server::on_dynamic_exit(const pid& p, const term& reason) {
   if (spec.restart == restart::permanent || !normal_end)
     report(name_, atom("child_terminated"), reason, offender(term(p), spec));
   if (spec.restart == restart::temporary || (spec.restart == restart::transient && normal_end))
-    return !(spec.significant && auto_shutdown_due());
+    return !ends_supervisor(spec.significant);
   if (!may_restart(offender(term(p), spec))) return false;
   restart_dynamic(tuple(tags::restarting(), p), args);
   return true;

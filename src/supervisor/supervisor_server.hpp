@@ -121,6 +121,8 @@ class supervisor_server : public gen_server::behaviour<supervisor_server, term> 
   /// A significant child has ended for good (it is no longer in children_ / dynamic_ as
   /// running): whether sup_flags::auto_shutdown now stops the supervisor.
   bool auto_shutdown_due() const;
+  /// A child ended for good (not restarted): whether that stops the supervisor (auto_shutdown).
+  bool ends_supervisor(bool significant) const { return significant && auto_shutdown_due(); }
   /// Counts a restart; when that exceeds the intensity, reports reached_max_restart_intensity
   /// with `offender_info` and returns false (the supervisor must stop).
   bool may_restart(const term& offender_info);
