@@ -4,6 +4,7 @@
 
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <cerrno>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <otp/term/etf.hpp>
 
 #include "dist/control.hpp"
+#include "dist/flags.hpp"
 
 namespace otp::dist::detail {
 
@@ -22,16 +24,17 @@ constexpr std::size_t read_chunk = std::size_t(256) << 10;
 /// Sends closer together than this are a stream, left to the writer thread (see send).
 constexpr std::chrono::microseconds stream_gap{50};
 
-/// Appends [Len:32] 'p' 131 Control [131 Payload].
-void append_frame(std::string& out, const term& control, const term* payload) {
-  const std::size_t start = out.size();
-  out.append(4, '\0');
-  out += pass_through;
-  etf::encode_to(out, control);
-  if (payload != nullptr) etf::encode_to(out, *payload);
-  const std::size_t length = out.size() - start - 4;
-  if (length > 0xffffffffu) throw etf::encode_error("distribution frame over 4 GiB");
-  for (int i = 0; i < 4; ++i) out[start + i] = char(uint32_t(length) >> (24 - 8 * i));
+/// The terms of a frame: 131 Control [131 Payload] after 'p' (`refs` null); after a distribution
+/// header, Control [Payload] without version bytes, their atoms ATOM_CACHE_REFs listed in `refs`.
+void append_frame_terms(std::string& out, const term& control, const term* payload,
+                        etf::atom_cache_refs* refs) {
+  if (refs == nullptr) {
+    etf::encode_to(out, control);
+    if (payload != nullptr) etf::encode_to(out, *payload);
+    return;
+  }
+  etf::encode_body_to(out, control, *refs);
+  if (payload != nullptr) etf::encode_body_to(out, *payload, *refs);
 }
 
 /// Counts a connection thread out when it ends, however it ends.
@@ -84,6 +87,8 @@ bool connection::go_up(socket_fd socket, const handshake_peer& peer) {
       return false;
     }
     peer_creation_.store(peer.creation, std::memory_order_relaxed);
+    atom_cache_ = ctx_.options.atom_cache && (peer.flags & flags::dist_hdr_atom_cache) != 0;
+    encode_held_frames();
     socket_ = std::move(socket);
     came_up_.store(true, std::memory_order_relaxed);
     nodedown_gate_.fetch_add(1, std::memory_order_relaxed);  // the reader passes it as it ends
@@ -106,11 +111,17 @@ bool connection::wait_settled(clock::time_point deadline) {
 }
 
 bool connection::send(const term& control, const term* payload) {
-  // Encoded outside the lock: senders on other schedulers only wait for a copy.
-  thread_local std::string frame;
-  if (frame.capacity() > (std::size_t(1) << 20)) std::string().swap(frame);  // after a large one
-  frame.clear();
-  append_frame(frame, control, payload);
+  if (current_phase() == phase::pending && hold_while_pending(control, payload)) return true;
+  // Up (or down: refused below). The terms are encoded outside the lock, so senders on other
+  // schedulers only wait for the header and a copy; the header is made under it, as the atom
+  // cache it fills must see the frames in the order they go out.
+  thread_local std::string body;
+  thread_local std::string head;
+  thread_local etf::atom_cache_refs refs;
+  if (body.capacity() > (std::size_t(1) << 20)) std::string().swap(body);  // after a large one
+  body.clear();
+  refs.clear();
+  append_frame_terms(body, control, payload, atom_cache_ ? &refs : nullptr);
   // A send that follows another closely is part of a stream: queued, for the writer thread to
   // write in large batches. One after a pause (a call, a ping) is written by the sender itself
   // when nothing is queued, sparing it the wake-up of the writer thread (tens of microseconds).
@@ -119,29 +130,86 @@ bool connection::send(const term& control, const term* payload) {
   const bool after_pause = now - previous > std::chrono::nanoseconds(stream_gap).count();
   std::unique_lock lock(out_mutex_);
   if (current_phase() == phase::down) return false;
-  if (after_pause && current_phase() == phase::up && out_.empty() && !socket_owned_) {
+  head.clear();
+  append_frame_head(head, body.size(), refs);
+  const std::size_t frame_size = head.size() + body.size();
+  if (after_pause && out_.empty() && !socket_owned_) {
     // What the socket does not take at once goes to the front of the queue, for the writer.
     socket_owned_ = true;
     lock.unlock();
-    const ssize_t n = ::send(socket_.get(), frame.data(), frame.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    iovec parts[2] = {{head.data(), head.size()}, {body.data(), body.size()}};
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = 2;
+    const ssize_t n = ::sendmsg(socket_.get(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
     const std::size_t written = n > 0 ? std::size_t(n) : 0;  // an error: the writer meets it again
     lock.lock();
     socket_owned_ = false;
     frames_written_.fetch_add(1, std::memory_order_relaxed);
-    if (written < frame.size()) {
-      out_.insert(0, frame, written);
-      queued_bytes_.fetch_add(frame.size() - written, std::memory_order_relaxed);
+    if (written < head.size()) {
+      out_.insert(0, body);
+      out_.insert(0, head, written);
+    } else if (written < frame_size) {
+      out_.insert(0, body, written - head.size());
     }
+    queued_bytes_.fetch_add(frame_size - written, std::memory_order_relaxed);
     const bool writer_needed = !out_.empty();
     lock.unlock();
     if (writer_needed) out_cv_.notify_one();
     return true;
   }
-  out_ += frame;
-  queued_bytes_.fetch_add(frame.size(), std::memory_order_relaxed);
+  out_ += head;
+  out_ += body;
+  queued_bytes_.fetch_add(frame_size, std::memory_order_relaxed);
   lock.unlock();
   out_cv_.notify_one();
   return true;
+}
+
+bool connection::hold_while_pending(const term& control, const term* payload) {
+  // Its size now, for busy(): this also throws encode_error for a term with no external form
+  // here, to the sender, rather than when the connection comes up.
+  const std::size_t size = 4 + 3 + etf::encoded_body_size(control) +
+                           (payload != nullptr ? 1 + etf::encoded_body_size(*payload) : 0);
+  std::lock_guard lock(out_mutex_);
+  if (current_phase() != phase::pending) return false;
+  pending_frames_.emplace_back(control, payload != nullptr ? std::optional<term>(*payload) : std::nullopt);
+  held_bytes_ += size;
+  queued_bytes_.fetch_add(size, std::memory_order_relaxed);
+  return true;
+}
+
+void connection::encode_held_frames() {
+  const std::size_t before = out_.size();
+  std::string body;
+  etf::atom_cache_refs refs;
+  for (const auto& [control, payload] : pending_frames_) {
+    body.clear();
+    refs.clear();
+    append_frame_terms(body, control, payload ? &*payload : nullptr, atom_cache_ ? &refs : nullptr);
+    append_frame_head(out_, body.size(), refs);
+    out_ += body;
+  }
+  pending_frames_.clear();
+  queued_bytes_.fetch_add(out_.size() - before, std::memory_order_relaxed);
+  queued_bytes_.fetch_sub(held_bytes_, std::memory_order_relaxed);
+  held_bytes_ = 0;
+}
+
+void connection::append_frame_head(std::string& out, std::size_t body_size,
+                                   const etf::atom_cache_refs& refs) {
+  // Checked before the header fills the atom cache: a refused frame must leave it as it was.
+  constexpr std::size_t largest_header = 3 + 128 + etf::atom_cache_refs::capacity * (1 + 2 + 1020);
+  if (body_size > 0xffffffffu - largest_header) throw etf::encode_error("distribution frame over 4 GiB");
+  const std::size_t start = out.size();
+  out.append(4, '\0');
+  if (atom_cache_) {
+    out_atom_cache_.append_header(out, refs.atoms());
+  } else {
+    out += pass_through;
+  }
+  const auto length = uint32_t(out.size() - start - 4 + body_size);
+  for (int i = 0; i < 4; ++i) out[start + i] = char(length >> (24 - 8 * i));
 }
 
 void connection::writer_main(std::function<std::pair<socket_fd, handshake_peer>()> establish) {
@@ -296,16 +364,29 @@ void connection::reader_main() {
 }
 
 void connection::handle_frame(std::string_view frame) {
-  if (frame[0] != pass_through) throw std::invalid_argument("frame without pass-through tag");
-  frame.remove_prefix(1);
-  auto control = etf::decode_prefix(frame, frame_limits_);
+  // 'p' then full terms, or a distribution header then terms without version bytes. Either is
+  // taken whatever the handshake said (erts insists on the negotiated one).
+  const auto first = uint8_t(frame[0]);
+  const bool has_header =
+      first == etf::version_magic && frame.size() > 1 && frame[1] == char(dist_header_tag);
+  if (!has_header && first != uint8_t(pass_through)) {
+    if (first == etf::version_magic && frame.size() > 1 && (frame[1] == 'E' || frame[1] == 'F')) {
+      throw std::invalid_argument("a fragment, and fragments were not negotiated");
+    }
+    throw std::invalid_argument("frame with neither pass-through tag nor distribution header");
+  }
+  frame.remove_prefix(has_header ? 2 : 1);
+  frame_limits_.atom_cache =
+      has_header ? in_atom_cache_.read_header(frame, frame_limits_) : std::span<const atom>{};
+  auto control =
+      has_header ? etf::decode_body_prefix(frame, frame_limits_) : etf::decode_prefix(frame, frame_limits_);
   if (!control) throw std::invalid_argument("control message: " + control.error().message);
   frame.remove_prefix(control->consumed);
   if (frame.empty()) {
     handle_control(*this, ctx_.local, control->value, nullptr);
     return;
   }
-  auto payload = etf::decode(frame, frame_limits_);
+  auto payload = has_header ? etf::decode_body(frame, frame_limits_) : etf::decode(frame, frame_limits_);
   if (!payload) throw std::invalid_argument("message: " + payload.error().message);
   handle_control(*this, ctx_.local, control->value, &*payload);
 }
@@ -317,6 +398,7 @@ void connection::take_down(const std::string& why, log_level level, down_cause c
     down_cause_.store(cause, std::memory_order_relaxed);
     socket_.shutdown();
     out_.clear();
+    pending_frames_.clear();
   }
   out_cv_.notify_all();
   logger::log(level, "distribution: connection to " + std::string(peer_.name()) + " down: " + why);

@@ -18,12 +18,14 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include <otp/dist/distributed_node.hpp>
 #include <otp/logger.hpp>
 #include <otp/runtime/node.hpp>
 #include <otp/term/etf.hpp>
 
+#include "dist/atom_cache.hpp"
 #include "dist/handshake.hpp"
 #include "dist/socket.hpp"
 
@@ -148,6 +150,14 @@ class connection {
   void reader_main();
   bool go_up(socket_fd socket, const handshake_peer& peer);
   void handle_frame(std::string_view frame);
+  /// Holds a frame for a connection still pending (its form depends on the handshake's flags);
+  /// false if it is not pending any more.
+  bool hold_while_pending(const term& control, const term* payload);
+  /// Moves the frames held while pending to out_, in the form the handshake chose (out_mutex_).
+  void encode_held_frames();
+  /// Appends [Len:32] and what comes before the terms of a frame whose terms take `body_size`
+  /// bytes: 'p', or the distribution header for `refs`. Under out_mutex_, in wire order.
+  void append_frame_head(std::string& out, std::size_t body_size, const etf::atom_cache_refs& refs);
   void fire_noconnection();
   /// The nodedown messages go once the connection is down and its reader has delivered its
   /// last frame: whichever of the two comes last sends them.
@@ -167,13 +177,21 @@ class connection {
   // that charge it.
   etf::atom_allowance atom_allowance_;
   etf::decode_limits frame_limits_;
+  input_atom_cache in_atom_cache_;
   bool adopting_ = false;     // guarded by out_mutex_
   bool nodeup_sent_ = false;  // guarded by out_mutex_: the reader has told the subscribers
   socket_fd socket_;
 
   std::mutex out_mutex_;
-  std::condition_variable out_cv_;            // the writer waits on it; also signals settling (up/down)
-  std::string out_;                           // frames queued for the writer
+  std::condition_variable out_cv_;  // the writer waits on it; also signals settling (up/down)
+  std::string out_;                 // frames queued for the writer
+  // Set before the connection is up, read after: whether frames carry a distribution header with
+  // atom cache refs (both nodes set DFLAG_DIST_HDR_ATOM_CACHE) or are pass-through ('p').
+  bool atom_cache_ = false;
+  output_atom_cache out_atom_cache_;  // guarded by out_mutex_
+  // Frames sent while pending, encoded once the handshake has said in which form (out_mutex_).
+  std::vector<std::pair<term, std::optional<term>>> pending_frames_;
+  std::size_t held_bytes_ = 0;                // what queued_bytes_ counts for them (out_mutex_)
   std::atomic<std::size_t> queued_bytes_{0};  // out_.size() plus what the writer is writing
   bool socket_owned_ = false;  // a sender or the writer is writing to the socket (guarded by out_mutex_)
   std::atomic<uint64_t> frames_written_{0};  // writes so far, for the writer's tick

@@ -120,7 +120,8 @@ distributed_node::distributed_node(node_options node, dist_options dist) : state
   s.alive = parts->alive;
   s.self.name = node.name;
   s.self.cookie = cookie_or_default(s.options.cookie);
-  s.self.flags = detail::flags::offered;
+  s.self.flags = s.options.atom_cache ? detail::flags::offered
+                                      : detail::flags::offered & ~detail::flags::dist_hdr_atom_cache;
   s.listener = detail::listen_tcp(s.options.listen_address, s.options.listen_port);
   s.port = detail::local_port(s.listener);
   s.registration = register_with_epmd(s.options, s.alive, s.port);

@@ -15,6 +15,7 @@ inline constexpr uint64_t extended_pids_ports = 0x100;
 inline constexpr uint64_t export_ptr_tag = 0x200;
 inline constexpr uint64_t bit_binaries = 0x400;
 inline constexpr uint64_t new_floats = 0x800;
+inline constexpr uint64_t dist_hdr_atom_cache = 0x2000;
 inline constexpr uint64_t utf8_atoms = 0x10000;
 inline constexpr uint64_t map_tag = 0x20000;
 inline constexpr uint64_t big_creation = 0x40000;
@@ -32,11 +33,12 @@ inline constexpr uint64_t mandatory_25 = extended_references | fun_tags | extend
 /// What OTP 26 adds to it, and what we need too: 32-bit pid ids and the UNLINK_ID protocol.
 inline constexpr uint64_t required = mandatory_25 | unlink_id | v4_nc;
 
-/// What we offer: the required set, monitors by pid and by name, aliases, and SPAWN (spawn_request,
-/// which rpc:call and erpc use). Not offered, so peers never use them: the atom cache and
-/// fragments (pass-through framing instead), SEND_SENDER, EXIT_PAYLOAD.
+/// What we offer: the required set, monitors by pid and by name, aliases, SPAWN (spawn_request,
+/// which rpc:call and erpc use) and the distribution header's atom cache (unless
+/// dist_options::atom_cache is off). Not offered, so peers never use them: fragments (a large
+/// message is one frame), SEND_SENDER, EXIT_PAYLOAD.
 inline constexpr uint64_t offered =
-    required | mandatory_25_digest | dist_monitor | dist_monitor_name | alias | spawn;
+    required | mandatory_25_digest | dist_monitor | dist_monitor_name | alias | spawn | dist_hdr_atom_cache;
 
 /// A peer's flags with MANDATORY_25_DIGEST expanded into the flags it stands for.
 inline constexpr uint64_t expand(uint64_t peer) {

@@ -63,7 +63,7 @@ constexpr uint64_t v3_port_max = (uint64_t(1) << 28) - 1;
 template <class Sink>
 class encoder {
  public:
-  explicit encoder(Sink& sink) : sink_(sink) {}
+  explicit encoder(Sink& sink, atom_cache_refs* refs = nullptr) : sink_(sink), refs_(refs) {}
 
   void run(const term& root) {
     todo_.push_back(&root);
@@ -156,6 +156,13 @@ class encoder {
   }
 
   void atom_(atom a) {
+    if (refs_ != nullptr) {
+      if (const auto index = refs_->index_of(a)) {
+        sink_.u8(tag::atom_cache_ref);
+        sink_.u8(*index);
+        return;
+      }
+    }
     const std::string_view name = a.name();  // at most 255 characters, so at most 1020 bytes
     if (name.size() <= 255) {
       sink_.u8(tag::small_atom_utf8);
@@ -279,6 +286,7 @@ class encoder {
   }
 
   Sink& sink_;
+  atom_cache_refs* refs_;  // null: atoms spelled out
   std::vector<const term*> todo_;
 };
 
@@ -299,6 +307,40 @@ void encode_body_to(std::string& out, const term& t) {
     out.resize(start);
     throw;
   }
+}
+
+void encode_body_to(std::string& out, const term& t, atom_cache_refs& refs) {
+  const std::size_t start = out.size();
+  try {
+    string_sink sink(out);
+    encoder<string_sink>(sink, &refs).run(t);
+  } catch (...) {
+    out.resize(start);
+    throw;
+  }
+}
+
+std::size_t atom_cache_refs::slot_of(atom a) const noexcept {
+  // Fibonacci hashing: consecutive atom indices land far apart.
+  return std::size_t((uint64_t(a.index()) * 0x9E3779B97F4A7C15ull) >> 55) % slots;
+}
+
+std::optional<uint8_t> atom_cache_refs::index_of(atom a) noexcept {
+  for (std::size_t slot = slot_of(a);; slot = (slot + 1) % slots) {
+    const uint8_t position = positions_[slot];
+    if (position == 0) {
+      if (size_ == capacity) return std::nullopt;
+      atoms_[size_] = a;
+      positions_[slot] = uint8_t(++size_);
+      return uint8_t(size_ - 1);
+    }
+    if (atoms_[position - 1u] == a) return uint8_t(position - 1u);
+  }
+}
+
+void atom_cache_refs::clear() noexcept {
+  if (size_ != 0) positions_.fill(0);  // 512 bytes: cheaper than finding the slots in use
+  size_ = 0;
 }
 
 std::string encode_body(const term& t) {

@@ -35,11 +35,10 @@ void wait_registered(otp::node& n, atom name) {
   for (int i = 0; i < 5000 && !n.whereis(name); ++i) std::this_thread::sleep_for(1ms);
 }
 
-}  // namespace
-
-TEST(ErlangInterop, ErlangNodeUsesOurProcesses) {
-  if (!have_erlang()) GTEST_SKIP() << "needs erl and epmd (apt-get install erlang-base)";
-  distributed_node cpp(node_options{.schedulers = 2, .name = "cpp@127.0.0.1"}, test_dist_options());
+/// erl node `erl_name` uses the processes of our node `cpp_name` (see the file's comment).
+void erlang_node_uses_our_processes(const std::string& cpp_name, const std::string& erl_name,
+                                    const dist::dist_options& options) {
+  distributed_node cpp(node_options{.schedulers = 2, .name = cpp_name}, options);
   otp::node& n = cpp.local();
   n.run([] { gen_server::start<echo_server>(term(), {.name = "echo"_a}); });
   n.spawn([] {
@@ -53,17 +52,16 @@ TEST(ErlangInterop, ErlangNodeUsesOurProcesses) {
     link(m[1].as_pid());
     exit("linker_died"_a);
   });
-  n.spawn([] {
+  n.spawn([erl_node = atom(erl_name + "@127.0.0.1")] {
     register_name("coordinator"_a, self());
     term m = receive();  // {erl_ready, ErlPid}: call the Erlang server, answer with the result
-    const server_ref erl_echo = server_ref::remote("erl_echo"_a, "t@127.0.0.1"_a);
+    const server_ref erl_echo = server_ref::remote("erl_echo"_a, erl_node);
     term r = gen_server::call(erl_echo, "ping"_a);
     send(m[1].as_pid(), tuple("cpp_result"_a, r));
   });
   for (atom name : {"victim"_a, "linker"_a, "coordinator"_a}) wait_registered(n, name);
 
-  const std::string script = R"(
-    N = 'cpp@127.0.0.1',
+  const std::string script = "N = '" + cpp_name + "'," + R"(
     P = fun(Tag, V) -> io:format("R:~s ~0p~n", [Tag, V]) end,
     P(ping, net_adm:ping(N)),
     P(hidden, {lists:member(N, nodes(hidden)), lists:member(N, nodes())}),
@@ -83,7 +81,7 @@ TEST(ErlangInterop, ErlangNodeUsesOurProcesses) {
     P(big, gen_server:call({echo, N}, Big) =:= {echo, Big}),
     halt().
   )";
-  const erl_script_run run = run_erl_script("t", script);
+  const erl_script_run run = run_erl_script(erl_name, script);
   ASSERT_TRUE(run.started);
   const std::string& output = run.output;
   ASSERT_TRUE(run.clean) << output;
@@ -91,12 +89,27 @@ TEST(ErlangInterop, ErlangNodeUsesOurProcesses) {
   EXPECT_EQ(r["ping"], "pong") << output;
   EXPECT_EQ(r["hidden"], "{true,false}") << output;
   EXPECT_EQ(r["call"], "{echo,hello}") << output;
-  EXPECT_EQ(r["call_noproc"], "{'EXIT',{noproc,{gen_server,call,[{nobody,'cpp@127.0.0.1'},hello,2000]}}}")
+  EXPECT_EQ(r["call_noproc"], "{'EXIT',{noproc,{gen_server,call,[{nobody,'" + cpp_name + "'},hello,2000]}}}")
       << output;
-  EXPECT_EQ(r["down"], "{{victim,'cpp@127.0.0.1'},{shot,42}}") << output;
+  EXPECT_EQ(r["down"], "{{victim,'" + cpp_name + "'},{shot,42}}") << output;
   EXPECT_EQ(r["linked_exit"], "linker_died") << output;
   EXPECT_EQ(r["cpp_called"], "{erl_echo,ping}") << output;
   EXPECT_EQ(r["big"], "true") << output;
+}
+
+}  // namespace
+
+TEST(ErlangInterop, ErlangNodeUsesOurProcesses) {
+  if (!have_erlang()) GTEST_SKIP() << "needs erl and epmd (apt-get install erlang-base)";
+  erlang_node_uses_our_processes("cpp@127.0.0.1", "t", test_dist_options());
+}
+
+// The same without the distribution header's atom cache: both nodes frame pass-through.
+TEST(ErlangInterop, ErlangNodeUsesOurProcessesWithoutTheAtomCache) {
+  if (!have_erlang()) GTEST_SKIP() << "needs erl and epmd (apt-get install erlang-base)";
+  dist::dist_options options = test_dist_options();
+  options.atom_cache = false;
+  erlang_node_uses_our_processes("cpp_p@127.0.0.1", "t_p", options);
 }
 
 TEST(ErlangInterop, WeConnectToAnErlangNode) {

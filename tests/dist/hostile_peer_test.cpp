@@ -8,6 +8,7 @@
 
 #include <otp/otp.hpp>
 
+#include "dist/atom_cache.hpp"
 #include "dist/dist_support.hpp"
 #include "dist/fake_peer.hpp"
 #include "dist/flags.hpp"
@@ -71,6 +72,52 @@ class HostilePeer : public ::testing::Test {
     packet += 'p';
     packet += control_and_message;
     write_all(s, packet, clock::now() + std::chrono::seconds(5));
+  }
+
+  /// Connects as fake@127.0.0.1 offering the distribution header's atom cache, as erl does.
+  socket_fd connect_as_header_peer() {
+    return connect_as_peer(node_->port(), "fake@127.0.0.1", 7, "target@127.0.0.1", flags::offered);
+  }
+
+  /// Writes a frame with a distribution header made by `cache`: the control message and message
+  /// follow without version bytes, their atoms ATOM_CACHE_REFs.
+  static void write_header_frame(const socket_fd& s, output_atom_cache& cache, const term& control,
+                                 const term& message) {
+    etf::atom_cache_refs refs;
+    std::string terms;
+    etf::encode_body_to(terms, control, refs);
+    etf::encode_body_to(terms, message, refs);
+    std::string frame;
+    cache.append_header(frame, refs.atoms());
+    frame += terms;
+    std::string packet;
+    store_u32(packet, uint32_t(frame.size()));
+    write_all(s, packet + frame, clock::now() + std::chrono::seconds(5));
+  }
+
+  /// The next frame the node sends on `s` (ticks skipped), which must have a distribution header:
+  /// its raw bytes and its control message and message, read through the peer's `cache`.
+  static std::tuple<std::string, term, term> read_header_frame(const socket_fd& s, input_atom_cache& cache) {
+    const auto deadline = clock::now() + std::chrono::seconds(10);
+    for (;;) {
+      char length[4];
+      read_exact(s, length, 4, deadline);
+      const uint32_t n = load_u32(length);
+      if (n == 0) continue;  // a tick
+      std::string frame(n, '\0');
+      read_exact(s, frame.data(), n, deadline);
+      if (frame.substr(0, 2) !=
+          "\x83"
+          "D")
+        throw std::runtime_error("a frame without distribution header");
+      std::string_view rest = std::string_view(frame).substr(2);
+      const etf::decode_limits limits{.atom_cache = cache.read_header(rest, {})};
+      auto control = etf::decode_body_prefix(rest, limits);
+      if (!control) throw std::runtime_error("undecodable control message: " + control.error().message);
+      auto message = etf::decode_body(rest.substr(control->consumed), limits);
+      if (!message) throw std::runtime_error("undecodable message: " + message.error().message);
+      return {frame, control->value, *message};
+    }
   }
 
   /// Sends REG_SEND frames to a name nobody holds, each message a new atom (made here only as
@@ -282,4 +329,49 @@ TEST_F(HostilePeer, MalformedSpawnRequestIsRefusedAndTheConnectionStays) {
   // The function's process ends normally: MONITOR_P_EXIT {21, Pid, Requester, Ref, normal}.
   EXPECT_EQ(read_control(s), tuple(21, reply[4], requester, r3, atoms::normal));
   EXPECT_EQ(node_->connected_nodes(), std::vector<atom>{"fake@127.0.0.1"_a});
+}
+
+// A peer that offers the atom cache gets frames with distribution headers, whose atoms cross in
+// full once and then as references to its cache; and the frames it sends that way are delivered.
+TEST_F(HostilePeer, PeerWithTheAtomCacheTalksInDistributionHeaders) {
+  node_->local().spawn([] {
+    register_name("echo_back"_a, self());
+    for (;;) {
+      const term m = receive();  // {From, Message}
+      send(m[0].as_pid(), m[1]);
+    }
+  });
+  for (int i = 0; i < 1000 && !node_->local().whereis("echo_back"_a); ++i) std::this_thread::sleep_for(1ms);
+  socket_fd s = connect_as_header_peer();
+  const pid fake{"fake@127.0.0.1"_a, 1, 0, 7};
+  output_atom_cache to_node;
+  input_atom_cache from_node;
+  const term reg_send = tuple(6, fake, atom(), "echo_back"_a);
+  for (int n = 1; n <= 2; ++n) {
+    write_header_frame(s, to_node, reg_send, tuple(fake, tuple("header_hello"_a, n)));
+    const auto [frame, control, message] = read_header_frame(s, from_node);
+    EXPECT_EQ(control, tuple(2, atom(), fake));  // SEND
+    EXPECT_EQ(message, tuple("header_hello"_a, n));
+    // The atoms' text is in the first frame's header only.
+    EXPECT_EQ(frame.find("header_hello") != std::string::npos, n == 1) << "frame " << n;
+    EXPECT_EQ(frame.find("fake@127.0.0.1") != std::string::npos, n == 1) << "frame " << n;
+  }
+  EXPECT_EQ(node_->connected_nodes(), std::vector<atom>{"fake@127.0.0.1"_a});
+}
+
+// A header that refers to a cache entry no earlier header filled is a protocol violation.
+TEST_F(HostilePeer, HeaderReferringToAnEmptyCacheEntryClosesTheConnection) {
+  socket_fd s = connect_as_header_peer();
+  const term got = watch_fake_process_while([&] {
+    // One ref, not new, entry 5 of segment 0; then {6, From, '', Name} and a message.
+    std::string frame = {char(131), 68, 1, 0x00, 5};
+    etf::encode_body_to(frame, tuple(6, pid{"fake@127.0.0.1"_a, 1, 0, 7}, atom(), "nobody_here"_a));
+    etf::encode_body_to(frame, "hello"_a);
+    std::string packet;
+    store_u32(packet, uint32_t(frame.size()));
+    write_all(s, packet + frame, clock::now() + std::chrono::seconds(5));
+  });
+  EXPECT_EQ(got, tuple(atoms::noconnection, atoms::noconnection));
+  EXPECT_TRUE(closed_by_node(s));
+  EXPECT_EQ(node_->local().run([] { return 1; }), 1);
 }

@@ -237,3 +237,42 @@ TEST(EtfRoundTrip, AtomCacheRefsResolveThroughTheDistributionHeader) {
   EXPECT_EQ(decode_body(body).error().code, decode_errc::unsupported_tag);
   EXPECT_EQ(decode_body(bytes({82, 2}), with_cache).error().code, decode_errc::unsupported_tag);
 }
+
+// Encoding for a distribution header: each atom becomes ATOM_CACHE_REF to its place in the refs,
+// listed once, in the order first met, and the terms decode back through those refs.
+TEST(EtfRoundTrip, EncodingWithAtomCacheRefsListsEachAtomOnce) {
+  const term t = tuple(atoms::ok, term(pid{atom("n@h"), 1, 2, 3}), list(atoms::ok, atom("n@h")));
+  atom_cache_refs refs;
+  std::string body;
+  encode_body_to(body, t, refs);
+  EXPECT_EQ(body, bytes({104, 3, 82, 0, 88, 82, 1, 0,  0, 0,  1, 0, 0, 0, 2, 0, 0, 0, 3,  // {ok, Pid,
+                         108, 0, 0,  0, 2,  82, 0, 82, 1, 106}));                         //  [ok, 'n@h']}
+  EXPECT_EQ(std::vector<atom>(refs.atoms().begin(), refs.atoms().end()),
+            (std::vector<atom>{atoms::ok, atom("n@h")}));
+  // A second term of the same frame adds its new atoms after those.
+  encode_body_to(body, tuple(atom("n@h"), atoms::error), refs);
+  EXPECT_EQ(refs.atoms().size(), 3u);
+  const auto first = decode_body_prefix(body, {.atom_cache = refs.atoms()});
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->value, t);
+  refs.clear();
+  EXPECT_TRUE(refs.atoms().empty());
+  EXPECT_EQ(refs.index_of(atoms::error), 0);
+}
+
+// A header holds 255 refs: atoms beyond them are spelled out, and the term still decodes.
+TEST(EtfRoundTrip, AtomsBeyondTheRefsCapacityAreSpelledOut) {
+  std::vector<term> atoms_list;
+  for (int i = 0; i < 300; ++i) atoms_list.push_back(atom("refs_capacity_" + std::to_string(i)));
+  const term t = make_list(atoms_list);
+  atom_cache_refs refs;
+  std::string body;
+  encode_body_to(body, t, refs);
+  ASSERT_EQ(refs.atoms().size(), atom_cache_refs::capacity);
+  EXPECT_EQ(refs.atoms().back(), atom("refs_capacity_254"));
+  EXPECT_FALSE(refs.index_of(atom("refs_capacity_255")).has_value());
+  EXPECT_EQ(refs.index_of(atom("refs_capacity_7")), 7);
+  const auto back = decode_body(body, {.atom_cache = refs.atoms()});
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(*back, t);
+}

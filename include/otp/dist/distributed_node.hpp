@@ -66,6 +66,11 @@ struct dist_options {
   /// Atom table entries no peer's atoms may take, for the node's own: by default an eighth of
   /// otp::atom_table_limit().
   std::optional<std::size_t> atom_table_reserve;
+  /// Offer the distribution header's atom cache (DFLAG_DIST_HDR_ATOM_CACHE), as erl does: over a
+  /// connection to a node that offers it too, each atom crosses in full once and then as a
+  /// one-byte reference, which spares the peer an atom table lookup per atom. Off, frames are
+  /// pass-through ('p'), every atom spelled out, as ei sends them.
+  bool atom_cache = true;
 };
 
 class distributed_node {

@@ -19,15 +19,18 @@
 //
 // The *_body variants omit (encode) or expect no (decode) leading version byte 131: the form terms
 // take after a distribution header. ATOM_CACHE_REF (82) refers to the atom cache of such a header:
-// the distribution layer passes the atoms it read there in decode_limits::atom_cache; without them the
-// tag is refused.
+// encode_body_to with an atom_cache_refs writes it and lists the atoms for the header; decoding, the
+// distribution layer passes the atoms it read in the header in decode_limits::atom_cache (without
+// them the tag is refused).
 //
 // Thread safety: all functions are reentrant; they may be called concurrently on distinct or shared
 // (immutable) terms.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -67,6 +70,34 @@ void encode_to(std::string& out, const term& t, const encode_options& options = 
 /// distribution header.
 std::string encode_body(const term& t);
 void encode_body_to(std::string& out, const term& t);
+
+/// The atoms the terms after one distribution header refer to by ATOM_CACHE_REF (tag 82, an index
+/// into this list): at most 255, each listed once, in the order first met. The distribution layer
+/// writes the header that tells the peer which atom each index stands for.
+class atom_cache_refs {
+ public:
+  static constexpr std::size_t capacity = 255;
+
+  /// The index of `a`, listing it if it is not listed yet; nullopt once all 255 are taken.
+  std::optional<uint8_t> index_of(atom a) noexcept;
+  std::span<const atom> atoms() const noexcept { return {atoms_.data(), size_}; }
+  /// Empties the list (for the next frame).
+  void clear() noexcept;
+
+ private:
+  // Open addressing over atom indices: each slot holds a position in atoms_ plus one (0: empty).
+  // Twice the capacity keeps probes short.
+  static constexpr std::size_t slots = 512;
+  std::size_t slot_of(atom a) const noexcept;
+
+  std::array<atom, capacity> atoms_{};
+  std::array<uint8_t, slots> positions_{};
+  std::size_t size_ = 0;
+};
+
+/// encode_body_to, writing each atom as ATOM_CACHE_REF into `refs` (listing the new ones) while
+/// `refs` has room, and spelling out the rest.
+void encode_body_to(std::string& out, const term& t, atom_cache_refs& refs);
 
 /// Exactly encode_body(t).size() (+1 for the version byte in encode(t) without compression), computed
 /// without writing anything. Throws encode_error like encode.
