@@ -8,6 +8,7 @@
 //  * monitor_nodes and monitor_node on our side see an erl node come and go;
 //  * erl calls exported C++ functions: rpc:call, erpc:call/cast, spawn_request;
 //  * link/unlink racing from both sides leaves neither linked;
+//  * distribution headers with the atom cache, both ways, and pass-through framing without it;
 //  * kill -9 of either node: links, monitors, calls in flight and monitor_node see it; an erl
 //    node that restarts under its name leaves its old pids dead.
 // Skips when erl or epmd is not installed (CI installs erlang-base, so it runs there).
@@ -19,6 +20,7 @@
 
 #include <otp/otp.hpp>
 
+#include "dist/atom_cache.hpp"
 #include "dist/dist_support.hpp"
 #include "support/runtime_support.hpp"
 
@@ -483,4 +485,74 @@ TEST(ErlangInterop, LinkUnlinkRaceLeavesBothSidesUnlinked) {
   EXPECT_EQ(got, term(0));
   EXPECT_EQ(r["erl_linked"], "false") << erl->output();
   EXPECT_EQ(r["exit_seen"], "none") << erl->output();
+}
+
+// The atom cache against erts, both ways: tuples of 302 atoms (more than the 255 refs a header
+// holds, so some are spelled out), one of them 400 bytes long (LongAtoms), atoms that share a
+// cache entry in one frame and across frames (evicting each other), sent three times over one
+// connection so later frames refer to entries earlier ones filled. erl compares what it got with
+// the atoms it makes from their names (sent alongside in a binary) and sends it back; we compare
+// what comes back with the original.
+TEST(ErlangInterop, AtomCacheHeadersCarryManyLongAndCollidingAtoms) {
+  if (!have_erlang()) GTEST_SKIP() << "needs erl and epmd (apt-get install erlang-base)";
+  using dist::detail::atom_cache_entry;
+  // An atom named prefix + N that our side puts in the same cache entry as `a`.
+  auto colliding = [](atom a, const std::string& prefix) {
+    for (int i = 0;; ++i) {
+      const atom b(prefix + std::to_string(i));
+      if (atom_cache_entry(b) == atom_cache_entry(a)) return b;
+    }
+  };
+  std::string long_name;
+  for (int i = 0; i < 200; ++i) long_name += "\xc3\xa9";  // é
+  auto atoms_with = [&](const std::string& prefix, atom collider) {
+    // Within the 255 refs: the collider and the long atom.
+    std::vector<atom> atoms = {collider, atom(long_name)};
+    for (int i = 0; i < 300; ++i) atoms.push_back(atom(prefix + std::to_string(i)));
+    return atoms;
+  };
+  // Frame 0: one sharing ac_0's entry, then ac_0; frame 1: one sharing ac_1's entry, then others.
+  const std::vector<atom> first = atoms_with("ac_", colliding(atom("ac_0"), "acx_"));
+  const std::vector<atom> second = atoms_with("acb_", colliding(atom("ac_1"), "acy_"));
+  std::vector<term> frames, names;
+  for (const auto* atoms : {&first, &second, &first}) {
+    std::string joined;
+    for (atom a : *atoms) joined += std::string(a.name()) + "\n";
+    joined.pop_back();
+    frames.push_back(make_tuple(std::vector<term>(atoms->begin(), atoms->end())));
+    names.push_back(binary(joined));
+  }
+
+  distributed_node cpp(node_options{.schedulers = 2, .name = "cpp11@127.0.0.1"}, test_dist_options());
+  cpp.local().spawn([&frames, &names] {
+    register_name("atoms"_a, self());
+    for (;;) {
+      const term m = receive();
+      const auto k = std::size_t(m[1].as_int());
+      if (m.is_tuple(3) && m[0] == "give"_a)
+        send(m[2].as_pid(), tuple("atoms"_a, k, frames.at(k), names.at(k)));
+      if (m.is_tuple(4) && m[0] == "back"_a) send(m[3].as_pid(), tuple("checked"_a, k, m[2] == frames.at(k)));
+    }
+  });
+  wait_registered(cpp.local(), "atoms"_a);
+  const erl_script_run run = run_erl_script("t11", R"(
+    N = 'cpp11@127.0.0.1',
+    P = fun(Tag, V) -> io:format("R:~s ~0p~n", [Tag, V]) end,
+    Check = fun(K) ->
+      {atoms, N} ! {give, K, self()},
+      {T, Names} = receive {atoms, K, X, Ns} -> {X, Ns} after 5000 -> {timeout, <<>>} end,
+      Made = list_to_tuple([binary_to_atom(B, utf8) || B <- binary:split(Names, <<"\n">>, [global])]),
+      {atoms, N} ! {back, K, T, self()},
+      Back = receive {checked, K, B} -> B after 5000 -> timeout end,
+      P("frame" ++ integer_to_list(K), {T =:= Made, tuple_size(T), Back})
+    end,
+    Check(0), Check(1), Check(2),
+    halt().
+  )");
+  ASSERT_TRUE(run.started);
+  ASSERT_TRUE(run.clean) << run.output;
+  auto r = run.results;
+  for (const char* frame : {"frame0", "frame1", "frame2"}) {
+    EXPECT_EQ(r[frame], "{true,302,true}") << frame << "\n" << run.output;
+  }
 }
