@@ -17,11 +17,13 @@ using namespace otp::dist::detail;
 
 namespace {
 
+const std::string header_start = {char(131), 'D'};
+
 /// The header's bytes for `refs`, written here by hand from the format: each ref's half byte of
 /// flags (NewCacheEntry:1, SegmentIndex:3, the first in the low half of the first byte), the
 /// LongAtoms half byte, then per ref its InternalSegmentIndex and, if new, Length:8 and text.
 std::string expected_header(const std::vector<std::pair<atom, bool>>& refs) {
-  std::string h = {char(131), char(68), char(refs.size())};
+  std::string h = header_start + char(refs.size());
   if (refs.empty()) return h;
   std::vector<uint8_t> halves;
   for (const auto& [a, is_new] : refs) halves.push_back(uint8_t((is_new ? 8 : 0) | atom_cache_entry(a) >> 8));
@@ -48,8 +50,7 @@ atom colliding_with(atom a) {
 
 std::vector<atom> read_refs(input_atom_cache& in, std::string_view header,
                             const etf::decode_limits& limits = {}) {
-  EXPECT_EQ(header.substr(0, 2), std::string_view("\x83"
-                                                  "D"));
+  EXPECT_EQ(header.substr(0, 2), header_start);
   header.remove_prefix(2);
   const auto refs = in.read_header(header, limits);
   EXPECT_TRUE(header.empty()) << header.size() << " bytes after the header";
@@ -69,9 +70,7 @@ TEST(AtomCacheHeader, NewAtomsAreSpelledOnceThenReferredTo) {
   EXPECT_EQ(second, expected_header({{refs[2], false}, {refs[0], false}}));
   std::string none;
   out.append_header(none, {});
-  EXPECT_EQ(none, std::string("\x83"
-                              "D\0",
-                              3));  // no flags, no refs
+  EXPECT_EQ(none, header_start + '\0');  // no refs: no flags either
 
   input_atom_cache in;
   EXPECT_EQ(read_refs(in, first), refs);

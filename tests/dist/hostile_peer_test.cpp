@@ -95,9 +95,8 @@ class HostilePeer : public ::testing::Test {
     write_all(s, packet + frame, clock::now() + std::chrono::seconds(5));
   }
 
-  /// The next frame the node sends on `s` (ticks skipped), which must have a distribution header:
-  /// its raw bytes and its control message and message, read through the peer's `cache`.
-  static std::tuple<std::string, term, term> read_header_frame(const socket_fd& s, input_atom_cache& cache) {
+  /// The next frame the node sends on `s`, ticks skipped.
+  static std::string read_frame(const socket_fd& s) {
     const auto deadline = clock::now() + std::chrono::seconds(10);
     for (;;) {
       char length[4];
@@ -106,18 +105,24 @@ class HostilePeer : public ::testing::Test {
       if (n == 0) continue;  // a tick
       std::string frame(n, '\0');
       read_exact(s, frame.data(), n, deadline);
-      if (frame.substr(0, 2) !=
-          "\x83"
-          "D")
-        throw std::runtime_error("a frame without distribution header");
-      std::string_view rest = std::string_view(frame).substr(2);
-      const etf::decode_limits limits{.atom_cache = cache.read_header(rest, {})};
-      auto control = etf::decode_body_prefix(rest, limits);
-      if (!control) throw std::runtime_error("undecodable control message: " + control.error().message);
-      auto message = etf::decode_body(rest.substr(control->consumed), limits);
-      if (!message) throw std::runtime_error("undecodable message: " + message.error().message);
-      return {frame, control->value, *message};
+      return frame;
     }
+  }
+
+  /// The next frame the node sends on `s`, which must have a distribution header: its raw bytes
+  /// and its control message and message, read through the peer's `cache`.
+  static std::tuple<std::string, term, term> read_header_frame(const socket_fd& s, input_atom_cache& cache) {
+    std::string frame = read_frame(s);
+    if (frame.size() < 2 || uint8_t(frame[0]) != 131 || frame[1] != 'D') {
+      throw std::runtime_error("a frame without distribution header");
+    }
+    std::string_view rest = std::string_view(frame).substr(2);
+    const etf::decode_limits limits{.atom_cache = cache.read_header(rest, {})};
+    auto control = etf::decode_body_prefix(rest, limits);
+    if (!control) throw std::runtime_error("undecodable control message: " + control.error().message);
+    auto message = etf::decode_body(rest.substr(control->consumed), limits);
+    if (!message) throw std::runtime_error("undecodable message: " + message.error().message);
+    return {frame, control->value, *message};
   }
 
   /// Sends REG_SEND frames to a name nobody holds, each message a new atom (made here only as
@@ -140,20 +145,12 @@ class HostilePeer : public ::testing::Test {
     return sent;
   }
 
-  /// The next control message the node sends on `s` (ticks skipped).
+  /// The control message of the next pass-through frame the node sends on `s`.
   static term read_control(const socket_fd& s) {
-    const auto deadline = clock::now() + std::chrono::seconds(10);
-    for (;;) {
-      char length[4];
-      read_exact(s, length, 4, deadline);
-      const uint32_t n = load_u32(length);
-      if (n == 0) continue;  // a tick
-      std::string frame(n, '\0');
-      read_exact(s, frame.data(), n, deadline);
-      auto control = etf::decode_prefix(std::string_view(frame).substr(1));
-      if (!control) throw std::runtime_error("undecodable control message from the node");
-      return control->value;
-    }
+    const std::string frame = read_frame(s);
+    auto control = etf::decode_prefix(std::string_view(frame).substr(1));
+    if (!control) throw std::runtime_error("undecodable control message from the node");
+    return control->value;
   }
 
   std::unique_ptr<distributed_node> node_;
