@@ -165,3 +165,38 @@ TEST(AtomCacheHeader, MalformedHeadersAreRefused) {
   v = known;
   EXPECT_EQ(in.read_header(v, limits).front(), atoms::ok);
 }
+
+// The two sides stay in step over many frames: random sets of atoms, drawn from more atoms than
+// the cache has entries (so entries are evicted and refilled all the time), each read back as
+// written. A fixed seed keeps it repeatable.
+TEST(AtomCacheHeader, BothSidesStayInStepOverManyFrames) {
+  std::vector<atom> pool;
+  for (int i = 0; i < 3000; ++i) pool.emplace_back("atom_cache_test_pool_" + std::to_string(i));
+  uint64_t state = 0x5eed;
+  auto next = [&](std::size_t bound) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return std::size_t(state >> 33) % bound;
+  };
+  output_atom_cache out;
+  input_atom_cache in;
+  std::size_t new_entries = 0, referred = 0;
+  for (int frame = 0; frame < 2000; ++frame) {
+    etf::atom_cache_refs refs;
+    const std::size_t wanted = 1 + next(40);
+    for (std::size_t i = 0; i < wanted; ++i) {
+      // Mostly a small hot set (so many refs hit the cache), sometimes any of the pool.
+      refs.index_of(pool[next(4) == 0 ? next(pool.size()) : next(64)]);
+    }
+    std::string h;
+    out.append_header(h, refs.atoms());
+    for (std::size_t at = h.find("_pool_"); at != std::string::npos; at = h.find("_pool_", at + 1)) {
+      ++new_entries;  // once per atom spelled out
+    }
+    referred += refs.atoms().size();
+    ASSERT_EQ(read_refs(in, h), std::vector<atom>(refs.atoms().begin(), refs.atoms().end()))
+        << "frame " << frame;
+  }
+  // Both kinds of ref occurred in numbers.
+  EXPECT_GT(new_entries, 1000u);
+  EXPECT_LT(new_entries, referred / 2);
+}
