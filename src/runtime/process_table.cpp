@@ -1,5 +1,6 @@
 #include "runtime/process_table.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <thread>
 
@@ -8,7 +9,7 @@
 namespace otp::detail {
 
 process_table::process_table(std::size_t capacity)
-    : slots_(std::bit_ceil(capacity < 16 ? std::size_t(16) : capacity)), mask_(slots_.size() - 1) {}
+    : slots_(std::bit_ceil(std::clamp(capacity, std::size_t(16), max_capacity))), mask_(slots_.size() - 1) {}
 
 static_assert(alignof(process) > 2, "the slot's lock and exiting bits live in a process pointer's low bits");
 
@@ -33,8 +34,7 @@ bool process_table::insert(process* p, uint64_t& number_out) noexcept {
     uintptr_t expected = 0;
     p->number = n;
     if (slot.compare_exchange_strong(expected, reinterpret_cast<uintptr_t>(p), std::memory_order_acq_rel)) {
-      count_.fetch_add(1, std::memory_order_relaxed);
-      live_.fetch_add(1, std::memory_order_relaxed);
+      counts_.fetch_add(one_count + one_live, std::memory_order_relaxed);
       number_out = n;
       return true;
     }
@@ -47,7 +47,7 @@ void process_table::mark_exiting(const process* p) noexcept {
   uintptr_t v = lock(slot);
   if (reinterpret_cast<const process*>(v & pointer_bits) == p && (v & exiting_bit) == 0) {
     v |= exiting_bit;
-    live_.fetch_sub(1, std::memory_order_relaxed);
+    counts_.fetch_sub(one_live, std::memory_order_relaxed);
   }
   slot.store(v, std::memory_order_release);
 }
@@ -56,9 +56,8 @@ void process_table::remove(const process* p) noexcept {
   std::atomic<uintptr_t>& slot = slots_[p->number & mask_];
   uintptr_t v = lock(slot);
   if (reinterpret_cast<const process*>(v & pointer_bits) == p) {
-    if ((v & exiting_bit) == 0) live_.fetch_sub(1, std::memory_order_relaxed);
+    counts_.fetch_sub((v & exiting_bit) == 0 ? one_count + one_live : one_count, std::memory_order_relaxed);
     v = 0;
-    count_.fetch_sub(1, std::memory_order_relaxed);
   }
   slot.store(v, std::memory_order_release);
 }

@@ -20,6 +20,9 @@ struct process;
 
 class process_table {
  public:
+  /// Erlang's largest +P, and within what counts_ holds.
+  static constexpr std::size_t max_capacity = std::size_t(1) << 27;
+  /// Room for `capacity` processes, rounded up to a power of two (16 to max_capacity).
   explicit process_table(std::size_t capacity);
 
   /// Reserves a slot for `p` and gives it its number. False when the table is full (system_limit).
@@ -72,9 +75,13 @@ class process_table {
   }
 
   /// Processes in the table, exiting ones included (the node stops once there are none).
-  std::size_t size() const noexcept { return count_.load(std::memory_order_relaxed); }
+  std::size_t size() const noexcept {
+    return std::size_t(counts_.load(std::memory_order_relaxed) & count_mask);
+  }
   /// Processes in the table that are not exiting (erlang:system_info(process_count)).
-  std::size_t live_count() const noexcept { return live_.load(std::memory_order_relaxed); }
+  std::size_t live_count() const noexcept {
+    return std::size_t(counts_.load(std::memory_order_relaxed) >> live_shift);
+  }
   std::size_t capacity() const noexcept { return slots_.size(); }
 
  private:
@@ -85,11 +92,18 @@ class process_table {
   static uintptr_t lock(std::atomic<uintptr_t>& slot) noexcept;
   static uint64_t number_of(const process* p) noexcept;
 
+  // Both counts in one word (processes in the table in the low half, live ones in the high
+  // half), so a spawn or a removal is one atomic add; on a line of their own, away from next_,
+  // which only spawners touch, and from the read-only slots_ and mask_: a process spawned on one
+  // core and ending on another then moves one line between them, not three.
+  static constexpr int live_shift = 32;
+  static constexpr uint64_t count_mask = (uint64_t(1) << live_shift) - 1;
+  static constexpr uint64_t one_count = 1, one_live = uint64_t(1) << live_shift;
+
   std::vector<std::atomic<uintptr_t>> slots_;
   uint64_t mask_;
-  std::atomic<uint64_t> next_{1};
-  std::atomic<std::size_t> count_{0};
-  std::atomic<std::size_t> live_{0};
+  alignas(64) std::atomic<uint64_t> next_{1};
+  alignas(64) std::atomic<uint64_t> counts_{0};
 };
 
 }  // namespace otp::detail

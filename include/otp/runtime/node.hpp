@@ -32,7 +32,7 @@ struct node_state;
 struct node_options {
   /// Scheduler threads; 0 means one per core.
   unsigned schedulers = 0;
-  /// Most processes alive at once (Erlang's +P); rounded up to a power of two.
+  /// Most processes alive at once (Erlang's +P); rounded up to a power of two, at most 2^27.
   std::size_t max_processes = std::size_t(1) << 20;
   /// Virtual size of each fiber stack (only touched pages use memory); a guard page sits below it.
   std::size_t stack_size = 256 * 1024;
