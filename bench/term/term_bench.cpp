@@ -63,6 +63,37 @@ void BM_EtfEncodeTo(benchmark::State& state) {
 }
 BENCHMARK(BM_EtfEncodeTo);
 
+// The terms after a distribution header with the atom cache: each atom becomes an ATOM_CACHE_REF
+// listed in the frame's refs (cleared per frame), as a connection to an erl node sends them.
+void BM_EtfEncodeWithAtomCacheRefs(benchmark::State& state) {
+  const term t = typical_term();
+  std::string buffer;
+  etf::atom_cache_refs refs;
+  for (auto _ : state) {
+    buffer.clear();
+    refs.clear();
+    etf::encode_body_to(buffer, t, refs);
+    benchmark::DoNotOptimize(buffer.data());
+  }
+  bytes_counter(state, buffer.size());
+}
+BENCHMARK(BM_EtfEncodeWithAtomCacheRefs);
+
+// The same terms decoded through the header's atoms: no atom-table lookup.
+void BM_EtfDecodeWithAtomCacheRefs(benchmark::State& state) {
+  const term t = typical_term();
+  std::string body;
+  etf::atom_cache_refs refs;
+  etf::encode_body_to(body, t, refs);
+  const etf::decode_limits limits{.atom_cache = refs.atoms()};
+  for (auto _ : state) {
+    auto back = etf::decode_body(body, limits);
+    benchmark::DoNotOptimize(back);
+  }
+  bytes_counter(state, body.size());
+}
+BENCHMARK(BM_EtfDecodeWithAtomCacheRefs);
+
 // binary_to_term/1; atoms already exist, as they do on a connection after the first messages.
 void BM_EtfDecode(benchmark::State& state) {
   const std::string bytes = etf::encode(typical_term());
