@@ -40,21 +40,26 @@ void output_atom_cache::append_header(std::string& out, std::span<const atom> re
   out.append(refs.size() / 2 + 1, '\0');
   // LongAtoms is one flag for the whole header: the 2-byte lengths only if a new atom needs them.
   bool long_atoms = false;
-  std::array<bool, etf::atom_cache_refs::capacity> is_new{};
+  struct placed {
+    std::size_t entry;
+    bool is_new;
+  };
+  std::array<placed, etf::atom_cache_refs::capacity> place{};
   for (std::size_t i = 0; i < refs.size(); ++i) {
     const std::size_t entry = atom_cache_entry(refs[i]);
-    is_new[i] = !filled_[entry] || entries_[entry] != refs[i];
-    if (is_new[i]) {
+    const bool is_new = !filled_[entry] || entries_[entry] != refs[i];
+    place[i] = {entry, is_new};
+    if (is_new) {
       entries_[entry] = refs[i];
       filled_[entry] = true;
       long_atoms = long_atoms || refs[i].name().size() > 255;
     }
-    set_half_byte(out, flags, i, uint8_t((is_new[i] ? new_entry_flag : 0) | (entry >> 8)));
+    set_half_byte(out, flags, i, uint8_t((is_new ? new_entry_flag : 0) | (entry >> 8)));
   }
   if (long_atoms) set_half_byte(out, flags, refs.size(), long_atoms_flag);
   for (std::size_t i = 0; i < refs.size(); ++i) {
-    out += char(uint8_t(atom_cache_entry(refs[i]) & 0xFF));
-    if (!is_new[i]) continue;
+    out += char(uint8_t(place[i].entry & 0xFF));
+    if (!place[i].is_new) continue;
     const std::string_view name = refs[i].name();
     if (long_atoms) {
       store_u16(out, uint16_t(name.size()));

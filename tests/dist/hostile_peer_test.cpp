@@ -65,13 +65,16 @@ class HostilePeer : public ::testing::Test {
     }
   }
 
+  /// Writes one frame, [Len:32] then `frame`.
+  static void write_packet(const socket_fd& s, const std::string& frame) {
+    std::string packet;
+    store_u32(packet, uint32_t(frame.size()));
+    write_all(s, packet + frame, clock::now() + std::chrono::seconds(5));
+  }
+
   /// Writes one pass-through frame: the encoded control message, then the message if any.
   static void write_frame(const socket_fd& s, const std::string& control_and_message) {
-    std::string packet;
-    store_u32(packet, uint32_t(1 + control_and_message.size()));
-    packet += 'p';
-    packet += control_and_message;
-    write_all(s, packet, clock::now() + std::chrono::seconds(5));
+    write_packet(s, 'p' + control_and_message);
   }
 
   /// Connects as fake@127.0.0.1 offering the distribution header's atom cache, as erl does.
@@ -90,9 +93,7 @@ class HostilePeer : public ::testing::Test {
     std::string frame;
     cache.append_header(frame, refs.atoms());
     frame += terms;
-    std::string packet;
-    store_u32(packet, uint32_t(frame.size()));
-    write_all(s, packet + frame, clock::now() + std::chrono::seconds(5));
+    write_packet(s, frame);
   }
 
   /// The next frame the node sends on `s`, ticks skipped.
@@ -364,9 +365,7 @@ TEST_F(HostilePeer, HeaderReferringToAnEmptyCacheEntryClosesTheConnection) {
     std::string frame = {char(131), 68, 1, 0x00, 5};
     etf::encode_body_to(frame, tuple(6, pid{"fake@127.0.0.1"_a, 1, 0, 7}, atom(), "nobody_here"_a));
     etf::encode_body_to(frame, "hello"_a);
-    std::string packet;
-    store_u32(packet, uint32_t(frame.size()));
-    write_all(s, packet + frame, clock::now() + std::chrono::seconds(5));
+    write_packet(s, frame);
   });
   EXPECT_EQ(got, tuple(atoms::noconnection, atoms::noconnection));
   EXPECT_TRUE(closed_by_node(s));
